@@ -1,0 +1,47 @@
+# 零售客户服务看板: `make run` serves the app on the demo data, `make test` runs every test.
+PY      := .venv/bin/python
+DB      ?= data/dashboard.duckdb
+PORT    ?= 8501
+DEMO_SRC := $(wildcard dashboard/demo/*.py) dashboard/schema.sql
+
+.PHONY: run test lint format bench demo system-deps clean
+
+.venv/ok: requirements.txt requirements-dev.txt
+	python3 -m venv .venv
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+# The demo DB is rebuilt when the generator or the schema changes.
+$(DB): .venv/ok $(DEMO_SRC)
+	DASHBOARD_DB=$(DB) $(PY) -m dashboard demo --out $(DB)
+
+demo: .venv/ok
+	DASHBOARD_DB=$(DB) $(PY) -m dashboard demo --out $(DB)
+
+run: $(DB)
+	DASHBOARD_DB=$(DB) $(PY) -m streamlit run app.py --server.port $(PORT)
+
+# Debian's chromium and a CJK font for the browser test (root on a fresh machine; skipped when present).
+system-deps:
+	@if [ ! -x /usr/bin/chromium ] || ! fc-list 2>/dev/null | grep -qi 'cjk'; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk; \
+	fi
+
+lint: .venv/ok
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+format: .venv/ok
+	$(PY) -m ruff format .
+	$(PY) -m ruff check --fix .
+
+test: .venv/ok system-deps $(DB) lint
+	DASHBOARD_DB=$(DB) $(PY) -m pytest
+
+bench: $(DB)
+	$(PY) -m dashboard bench --scale demo --db $(DB)
+	$(PY) -m dashboard bench --scale city
+
+clean:
+	rm -rf tests/artifacts data/bench .pytest_cache .ruff_cache

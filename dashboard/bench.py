@@ -1,0 +1,72 @@
+"""Benchmark: the median time of each page's full query set on a DB of a given scale.
+
+Every page's set is the function the page itself calls, run without the result cache, so the
+figure is what a user waits for on a cache miss. Timings are medians: this machine is shared.
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+from functools import partial
+from pathlib import Path
+
+from dashboard import kpis, store
+from dashboard.catalog import load_catalog
+from dashboard.scope import default_scope
+
+BENCH_DIR = store.ROOT / "data" / "bench"
+
+# Page -> the function that page calls for all of its figures, (run, scope) -> anything.
+PAGES = {
+    "entry (filters)": lambda run, scope: load_catalog(run),
+    "overview": kpis.overview_figures,
+}
+
+
+def bench_db(scale: str, seed: int) -> Path:
+    """The DB of a scale: data/bench/<scale>.duckdb, built once and then reused."""
+    path = BENCH_DIR / f"{scale}-{seed}.duckdb"
+    if not path.exists():
+        from dashboard.demo import build
+
+        path.parent.mkdir(parents=True, exist_ok=True)
+        build(path, scale=scale, seed=seed, progress=True)
+    return path
+
+
+def bench(scale: str, runs: int = 7, db: Path | None = None, seed: int = 20261031) -> dict:
+    path = db or bench_db(scale, seed)
+    con = store.connect(path, read_only=True)
+    run = partial(store.run, con)
+    scope = default_scope(load_catalog(run))
+    rows = []
+    for page, figures in PAGES.items():
+        started = time.perf_counter()
+        figures(run, scope)
+        cold_ms = (time.perf_counter() - started) * 1000
+        times = []
+        for _ in range(runs):
+            started = time.perf_counter()
+            figures(run, scope)
+            times.append((time.perf_counter() - started) * 1000)
+        rows.append(
+            {
+                "page": page,
+                "median_ms": round(statistics.median(times), 1),
+                "min_ms": round(min(times), 1),
+                "max_ms": round(max(times), 1),
+                "first_ms": round(cold_ms, 1),
+                "runs": runs,
+            }
+        )
+    con.close()
+    size_mib = path.stat().st_size / 2**20
+    lines = [
+        f"scale={scale}  db={path.name} ({size_mib:.0f} MiB)  period={scope.date_from}..{scope.date_to}",
+        f"{'page':18} {'median ms':>10} {'min':>8} {'max':>8} {'first':>8}",
+    ]
+    for r in rows:
+        timings = f"{r['median_ms']:>10.1f} {r['min_ms']:>8.1f} {r['max_ms']:>8.1f} {r['first_ms']:>8.1f}"
+        lines.append(f"{r['page']:18} {timings}")
+    return {"table": "\n".join(lines), "json": {"scale": scale, "db": str(path), "pages": rows}}

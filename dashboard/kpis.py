@@ -1,0 +1,57 @@
+"""KPIs under the names of DESIGN.md section 5, computed by the same functions for pages and the CLI."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+
+import pandas as pd
+
+from dashboard.scope import Scope
+
+Runner = Callable[[str, dict], pd.DataFrame]
+
+# Dotted KPI name -> column of queries/overview/kpis.sql.
+OVERVIEW_KPIS = {
+    "customers.in_scope": "customers_in_scope",
+    "customers.active": "customers_active",
+    "satisfaction.surveyed": "satisfaction_surveyed",
+    "satisfaction.overall_mean": "satisfaction_overall_mean",
+    "satisfaction.low_count": "satisfaction_low_count",
+    "tickets.received": "tickets_received",
+    "visits.planned": "visits_planned",
+    "visits.done": "visits_done",
+    "training.sessions": "training_sessions",
+    "training.rural_sessions": "training_rural_sessions",
+    "residency.staff": "residency_staff",
+    "residency.stores": "residency_stores",
+    "residency.days": "residency_days",
+    "residency.avg_days_per_staff": "residency_avg_days_per_staff",
+}
+
+
+def plain(value):
+    """A JSON-ready number: int when whole-valued counts, float otherwise, None when not computable."""
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return None
+    if hasattr(value, "item"):
+        value = value.item()
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    return value
+
+
+def overview(run: Runner, scope: Scope) -> dict:
+    """The overview's headline KPIs for one scope and period."""
+    row = run("overview/kpis", scope.params()).to_dict("records")[0]  # keeps each column's type
+    return {name: plain(row[column]) for name, column in OVERVIEW_KPIS.items()}
+
+
+def overview_figures(run: Runner, scope: Scope) -> tuple[dict, dict]:
+    """Everything the overview page queries: the KPIs of the period and of the previous one."""
+    return overview(run, scope), overview(run, scope.previous())
+
+
+def all_kpis(run: Runner, scope: Scope) -> dict:
+    """Every KPI that exists so far, one flat dict keyed by dotted name (the `kpis --json` output)."""
+    return dict(sorted(overview(run, scope).items()))

@@ -1,0 +1,91 @@
+"""The DuckDB store: where the file is, its schema, and the one runner of named queries."""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parent.parent
+QUERIES_DIR = ROOT / "queries"
+SCHEMA_FILE = Path(__file__).with_name("schema.sql")
+DEFAULT_DB = ROOT / "data" / "dashboard.duckdb"
+
+_PARAM = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
+_LINE_COMMENT = re.compile(r"--[^\n]*")
+_STRING = re.compile(r"'(?:[^']|'')*'")
+
+
+class QueryParamsError(ValueError):
+    """The parameters given to a named query do not match the `$names` in its file."""
+
+
+def db_path() -> Path:
+    """The DB file: `DASHBOARD_DB` if set, else data/dashboard.duckdb (read when called, not at import)."""
+    return Path(os.environ.get("DASHBOARD_DB") or DEFAULT_DB)
+
+
+def connect(path: Path | str | None = None, *, read_only: bool = True) -> duckdb.DuckDBPyConnection:
+    """Open the store; the app reads, only the build and import steps write."""
+    path = Path(path) if path else db_path()
+    if read_only and not path.exists():
+        raise FileNotFoundError(f"no database at {path}: run `make demo` or set DASHBOARD_DB")
+    return duckdb.connect(str(path), read_only=read_only)
+
+
+def apply_schema(con: duckdb.DuckDBPyConnection) -> None:
+    """Create every table and the shared macros (idempotent)."""
+    con.execute(SCHEMA_FILE.read_text(encoding="utf-8"))
+
+
+@dataclass(frozen=True)
+class Query:
+    name: str
+    sql: str
+    params: frozenset[str]
+
+
+def query_names() -> list[str]:
+    """Every named query, as `area/name`."""
+    return sorted(p.relative_to(QUERIES_DIR).with_suffix("").as_posix() for p in QUERIES_DIR.rglob("*.sql"))
+
+
+@cache
+def load_query(name: str) -> Query:
+    """Read `queries/<area>/<name>.sql` and the `$names` it uses (comments and strings ignored)."""
+    path = (QUERIES_DIR / f"{name}.sql").resolve()
+    if QUERIES_DIR not in path.parents or not path.is_file():
+        raise KeyError(f"no named query {name!r} under {QUERIES_DIR}")
+    sql = path.read_text(encoding="utf-8")
+    code = _STRING.sub("''", _LINE_COMMENT.sub("", sql))
+    return Query(name, sql, frozenset(_PARAM.findall(code)))
+
+
+def check_params(query: Query, params: dict) -> None:
+    """Fail loudly when a parameter is missing or one is given that the SQL does not name."""
+    given = set(params)
+    missing, extra = query.params - given, given - query.params
+    if missing or extra:
+        parts = []
+        if missing:
+            parts.append(f"missing {sorted(missing)}")
+        if extra:
+            parts.append(f"unexpected {sorted(extra)}")
+        raise QueryParamsError(f"query {query.name!r}: " + ", ".join(parts))
+
+
+def run(con: duckdb.DuckDBPyConnection, name: str, params: dict | None = None) -> pd.DataFrame:
+    """Run a named query with bound parameters on a cursor of its own, return a DataFrame."""
+    query = load_query(name)
+    params = dict(params or {})
+    check_params(query, params)
+    cursor = con.cursor()
+    try:
+        return cursor.execute(query.sql, params).df()
+    finally:
+        cursor.close()

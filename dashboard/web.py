@@ -1,0 +1,202 @@
+"""Streamlit glue shared by the entry script and the pages: the cached connection and results,
+the sidebar scope filters kept in step with the URL, and the current scope and language."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import store
+from dashboard.catalog import load_catalog
+from dashboard.i18n import label, t
+from dashboard.scope import (
+    BUSINESS_TYPES,
+    MARKET_TYPES,
+    Catalog,
+    Notice,
+    Scope,
+    default_scope,
+    narrow_routes,
+    scope_from_query,
+    scope_to_query,
+)
+
+WIDGETS = {  # widget key -> what it holds
+    "f_lang": "language",
+    "f_period": "(from, to)",
+    "f_stations": "station ids",
+    "f_routes": "route ids",
+    "f_btypes": "business type codes",
+    "f_markets": "market type codes",
+}
+
+
+def db_version() -> float:
+    """The DB file's mtime: a new file (demo rebuild, import swap) means new connection and results."""
+    return store.db_path().stat().st_mtime
+
+
+@st.cache_resource(show_spinner=False, max_entries=1, on_release=lambda con: con.close())
+def _connection(path: str, version: float):
+    return store.connect(path, read_only=True)
+
+
+def connection():
+    return _connection(str(store.db_path()), db_version())
+
+
+@st.cache_data(show_spinner=False, max_entries=1024)
+def _cached_run(name: str, params: dict, version: float) -> pd.DataFrame:
+    return store.run(_connection(str(store.db_path()), version), name, params)
+
+
+def run(name: str, params: dict | None = None) -> pd.DataFrame:
+    """Run a named query, cached on its name, parameters and the DB version."""
+    return _cached_run(name, dict(params or {}), db_version())
+
+
+@st.cache_data(show_spinner=False)
+def _catalog(version: float) -> Catalog:
+    return load_catalog(run)
+
+
+def catalog() -> Catalog:
+    return _catalog(db_version())
+
+
+def lang() -> str:
+    return st.session_state.get("f_lang") or "zh"
+
+
+def current_scope() -> Scope:
+    """The scope the sidebar set in this run (the entry script runs before every page)."""
+    return st.session_state["_scope"]
+
+
+def _query_now() -> dict[str, list[str]]:
+    return {key: st.query_params.get_all(key) for key in st.query_params}
+
+
+def _seed_widgets(scope: Scope, lang_code: str) -> None:
+    state = st.session_state
+    state["f_lang"] = lang_code
+    state["f_period"] = (scope.date_from, scope.date_to)
+    state["f_stations"] = list(scope.stations)
+    state["f_routes"] = list(scope.routes)
+    state["f_btypes"] = list(scope.btypes)
+    state["f_markets"] = list(scope.markets)
+
+
+def _reset(cat: Catalog) -> None:
+    _seed_widgets(default_scope(cat), lang())
+    st.session_state["_notices"] = []
+
+
+def _read_url(cat: Catalog) -> None:
+    """Take the scope from the URL on a session's first run, or when a link brought a different one.
+
+    A page switch may arrive with an empty query string; then the session's scope stands.
+    """
+    query = _query_now()
+    state = st.session_state
+    if "_scope" in state and (not query or query == state.get("_written_query")):
+        return
+    parsed = scope_from_query(query, cat)
+    _seed_widgets(parsed.scope, parsed.lang)
+    state["_notices"] = parsed.notices
+    state["_notices_scope"] = parsed.scope
+
+
+def _period(cat: Catalog, previous: Scope | None) -> tuple[date, date] | None:
+    picked = st.date_input(
+        t("filters.period", lang()),
+        min_value=cat.first_day,
+        max_value=cat.last_day,
+        format="YYYY-MM-DD",
+        help=t("filters.period_help", lang()),
+        key="f_period",
+        persist_state="session",
+    )
+    if isinstance(picked, tuple | list) and len(picked) == 2:
+        return picked[0], picked[1]
+    st.caption(t("filters.pick_end", lang()))
+    return (previous.date_from, previous.date_to) if previous else None
+
+
+def sidebar(cat: Catalog) -> Scope:
+    """Draw the language switch and the scope filters; return the scope and mirror it in the URL."""
+    _read_url(cat)
+    state = st.session_state
+    with st.sidebar:
+        st.segmented_control(
+            t("app.language", lang()),
+            options=["zh", "en"],
+            format_func={"zh": "中文", "en": "English"}.get,
+            required=True,
+            key="f_lang",
+            persist_state="session",
+        )
+        lang_code = lang()
+        st.subheader(t("filters.heading", lang_code))
+        period = _period(cat, state.get("_scope")) or (
+            default_scope(cat).date_from,
+            default_scope(cat).date_to,
+        )
+        stations = st.multiselect(
+            t("filters.stations", lang_code),
+            options=list(cat.stations),
+            format_func=cat.stations.get,
+            placeholder=t("filters.all", lang_code),
+            key="f_stations",
+            persist_state="session",
+        )
+        # Route options narrow to the chosen stations; drop chosen routes that fell outside.
+        state["f_routes"] = list(narrow_routes(state.get("f_routes", []), stations, cat))
+        routes = st.multiselect(
+            t("filters.routes", lang_code),
+            options=cat.routes_of(stations),
+            format_func=cat.route_names.get,
+            placeholder=t("filters.all", lang_code),
+            key="f_routes",
+            persist_state="session",
+        )
+        btypes = st.multiselect(
+            t("filters.btypes", lang_code),
+            options=list(BUSINESS_TYPES),
+            format_func=lambda code: label("business_type", code, lang_code),
+            placeholder=t("filters.all", lang_code),
+            key="f_btypes",
+            persist_state="session",
+        )
+        markets = st.pills(
+            t("filters.markets", lang_code),
+            options=list(MARKET_TYPES),
+            format_func=lambda code: label("market_type", code, lang_code),
+            selection_mode="multi",
+            key="f_markets",
+            persist_state="session",
+        )
+        st.button(t("filters.reset", lang_code), on_click=_reset, args=(cat,), width="stretch")
+        st.caption(t("app.data_range", lang_code, first=cat.first_day, last=cat.last_day))
+
+    scope = Scope(period[0], period[1], tuple(stations), tuple(routes), tuple(btypes), tuple(markets or ()))
+    state["_scope"] = scope
+    written = scope_to_query(scope, lang_code)
+    if written != _query_now():
+        st.query_params.from_dict(written)
+    state["_written_query"] = written
+    return scope
+
+
+def notices() -> list[Notice]:
+    """URL notices to show: those of the last URL read, while the scope is still the one it gave."""
+    state = st.session_state
+    if state.get("_notices") and state.get("_notices_scope") == state.get("_scope"):
+        return state["_notices"]
+    return []
+
+
+def notice_text(notice: Notice) -> str:
+    return t(f"notices.{notice.reason}", lang(), key=notice.key, value=notice.value)

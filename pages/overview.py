@@ -1,0 +1,25 @@
+"""Overview (first cut): headline KPI cards for the scope, each with its change from the previous period."""
+
+import streamlit as st
+
+from dashboard import kpis, web
+from dashboard.cards import overview_cards, scope_line
+from dashboard.i18n import fmt_period, t
+
+lang = web.lang()
+scope = web.current_scope()
+previous = scope.previous()
+
+st.title(t("overview.heading", lang))
+st.caption(scope_line(scope, web.catalog(), lang))
+
+current_kpis, previous_kpis = kpis.overview_figures(web.run, scope)
+delta_help = t("overview.vs_previous", lang, period=fmt_period(previous.date_from, previous.date_to, lang))
+
+columns = st.columns(3)
+for i, card in enumerate(overview_cards(current_kpis, previous_kpis, lang)):
+    with columns[i % 3], st.container(border=True, key=f"kpi-{card.kpi.replace('.', '-')}"):
+        st.metric(card.label, card.value, card.delta, delta_color=card.delta_color, help=delta_help)
+        st.caption(card.caption)
+
+st.caption(t("overview.caption", lang))

@@ -1,0 +1,84 @@
+"""KPIs on the fixture DB; the expected values are worked out in tests/fixture_db.py's comments."""
+
+from datetime import date
+
+import pytest
+
+from dashboard import kpis
+from dashboard.scope import Scope
+
+OCT = (date(2026, 10, 1), date(2026, 10, 31))
+
+EXPECTED_OCTOBER = {
+    "customers.in_scope": 5,  # customers 1-5 opened by 31 Oct; 6 opens 5 Nov
+    "customers.active": 4,  # customer 3 is suspended
+    "satisfaction.surveyed": 4,
+    "satisfaction.overall_mean": 76.25,  # (90 + 65 + 70 + 80) / 4
+    "satisfaction.low_count": 1,  # customer 2's 65
+    "tickets.received": 3,
+    "visits.planned": 5,
+    "visits.done": 4,
+    "training.sessions": 2,
+    "training.rural_sessions": 1,
+    "residency.staff": 2,
+    "residency.stores": 3,
+    "residency.days": 6,
+    "residency.avg_days_per_staff": 3.0,  # 6 days / 2 staff
+}
+
+
+def test_october_whole_company(fixture_run):
+    assert kpis.overview(fixture_run, Scope(*OCT)) == pytest.approx(EXPECTED_OCTOBER)
+
+
+def test_previous_period_is_september(fixture_run):
+    figures = kpis.overview(fixture_run, Scope(*OCT).previous())
+    assert figures["satisfaction.overall_mean"] == pytest.approx(205 / 3)  # (60 + 65 + 80) / 3
+    assert figures["satisfaction.low_count"] == 2  # 60 and 65
+    assert figures["tickets.received"] == 1  # t4 at 23:00 on 30 Sep
+    assert figures["visits.planned"] == 1
+    assert figures["training.sessions"] == 1
+    assert figures["residency.avg_days_per_staff"] == 2.0
+
+
+@pytest.mark.parametrize(
+    ("filters", "expected"),
+    [
+        # station S1: customers 1-3
+        (
+            {"stations": ("S1",)},
+            {
+                "customers.in_scope": 3,
+                "tickets.received": 2,
+                "visits.planned": 4,
+                "visits.done": 3,
+                "training.sessions": 1,
+                "training.rural_sessions": 0,
+                "residency.staff": 1,
+                "residency.stores": 2,
+                "residency.avg_days_per_staff": 5.0,
+                "satisfaction.overall_mean": 75.0,
+            },  # (90 + 65 + 70) / 3
+        ),
+        # route R3 narrows the training count to its station S2: ts2 only
+        ({"routes": ("R3",)}, {"customers.in_scope": 2, "training.sessions": 1, "tickets.received": 1}),
+        # business type B: customer 2 alone
+        (
+            {"btypes": ("B",)},
+            {"customers.in_scope": 1, "tickets.received": 1, "satisfaction.overall_mean": 65.0},
+        ),
+        # rural customers: 3 and 4 (6 opens in November)
+        ({"markets": ("X",)}, {"customers.in_scope": 2, "satisfaction.surveyed": 2, "visits.done": 1}),
+    ],
+)
+def test_filters_narrow_every_figure(fixture_run, filters, expected):
+    figures = kpis.overview(fixture_run, Scope(*OCT, **filters))
+    assert {k: figures[k] for k in expected} == pytest.approx(expected)
+
+
+def test_nothing_in_scope_gives_null_not_zero_for_means(fixture_run):
+    # business type M has no customers: counts are 0, a mean or ratio cannot be computed
+    figures = kpis.overview(fixture_run, Scope(*OCT, btypes=("M",)))
+    assert figures["customers.in_scope"] == 0
+    assert figures["satisfaction.overall_mean"] is None
+    assert figures["residency.avg_days_per_staff"] is None

@@ -1,0 +1,75 @@
+"""The named-query runner: parameters must match the `$names` of the file, no more, no less."""
+
+import re
+from datetime import date
+
+import pytest
+
+from dashboard import store
+from dashboard.scope import Scope
+
+SCOPE_PARAMS = set(Scope(date(2026, 10, 1), date(2026, 10, 31)).params())
+
+
+def test_params_are_read_from_the_sql_not_comments_or_strings():
+    query = store.load_query("overview/kpis")
+    assert query.params == SCOPE_PARAMS
+
+
+def test_refuses_missing_params(fixture_db):
+    con = store.connect(fixture_db)
+    params = Scope(date(2026, 10, 1), date(2026, 10, 31)).params()
+    del params["routes"]
+    with pytest.raises(store.QueryParamsError, match=r"missing \['routes'\]"):
+        store.run(con, "overview/kpis", params)
+
+
+def test_refuses_unexpected_params(fixture_db):
+    con = store.connect(fixture_db)
+    with pytest.raises(store.QueryParamsError, match=r"unexpected \['station'\]"):
+        store.run(con, "filters/stations", {"station": "S1"})
+
+
+def test_refuses_unknown_and_escaping_names():
+    with pytest.raises(KeyError):
+        store.load_query("overview/nope")
+    with pytest.raises(KeyError):
+        store.load_query("../dashboard/schema")
+
+
+def test_values_are_bound_not_formatted(fixture_db):
+    # a hostile value is data: it matches no station and the store is unchanged
+    con = store.connect(fixture_db)
+    scope = Scope(date(2026, 10, 1), date(2026, 10, 31), stations=("S1'); drop table customers; --",))
+    assert store.run(con, "overview/kpis", scope.params()).customers_in_scope[0] == 0
+    assert store.run(con, "filters/stations").shape[0] == 2
+
+
+@pytest.mark.parametrize("name", store.query_names())
+def test_every_named_query_runs_on_the_fixture(fixture_run, name):
+    query = store.load_query(name)
+    assert query.params <= SCOPE_PARAMS, f"{name} uses parameters the scope does not give"
+    params = {
+        k: v for k, v in Scope(date(2026, 10, 1), date(2026, 10, 31)).params().items() if k in query.params
+    }
+    fixture_run(name, params)
+
+
+def test_no_formatted_sql_in_code():
+    # every SQL value is bound: no f-string or .format() builds SQL in the package or the pages
+    pattern = re.compile(r"(execute|sql)\(\s*f[\"']|(execute|sql)\([^)]*\.format\(|(execute|sql)\([^)]*%\s")
+    offenders = []
+    for path in [*store.ROOT.joinpath("dashboard").rglob("*.py"), *store.ROOT.joinpath("pages").glob("*.py")]:
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if pattern.search(line):
+                offenders.append(f"{path.name}:{number}: {line.strip()}")
+    assert offenders == []
+
+
+def test_db_path_from_environment(monkeypatch, tmp_path):
+    monkeypatch.setenv("DASHBOARD_DB", str(tmp_path / "x.duckdb"))
+    assert store.db_path() == tmp_path / "x.duckdb"
+    monkeypatch.delenv("DASHBOARD_DB")
+    assert store.db_path() == store.DEFAULT_DB
+    with pytest.raises(FileNotFoundError, match="make demo"):
+        store.connect(tmp_path / "missing.duckdb")
