@@ -7,6 +7,7 @@ import streamlit as st
 
 from dashboard import store, web
 from dashboard.i18n import t
+from dashboard.navigation import PAGES
 
 # ---- page config -----------------------------------------------------------------------------
 st.set_page_config(page_title=t("app.title", web.lang()), page_icon="🏪", layout="wide")
@@ -23,10 +24,25 @@ web.sidebar(catalog)
 lang = web.lang()
 
 # ---- navigation ------------------------------------------------------------------------------
-pages = [
-    st.Page("pages/overview.py", title=t("nav.overview", lang), icon=":material/dashboard:", default=True),
-]
-navigation = st.navigation(pages)
+navigation = st.navigation(
+    [
+        st.Page(
+            spec.script,
+            title=t(spec.title_key, lang),
+            icon=spec.icon,
+            url_path=spec.url_path or None,
+            default=spec.is_default,
+        )
+        for spec in PAGES
+    ]
+)
+
+# A session's first run carries the main script's page hash, every later run the page's own; Streamlit
+# 1.67 treats that first switch as a page change and drops the user's first filter change. One rerun
+# now, before anything is drawn twice, puts the session on the page's hash from the start.
+if not st.session_state.get("_settled"):
+    st.session_state["_settled"] = True
+    st.rerun()
 
 url_notices = web.notices()
 if url_notices:

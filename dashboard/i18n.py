@@ -32,7 +32,7 @@ def flat_keys(lang: str) -> set[str]:
     return walk(catalog(lang), "")
 
 
-def t(key: str, lang: str = DEFAULT_LANG, **values) -> str:
+def t(key: str, lang: str = DEFAULT_LANG, /, **values) -> str:
     """The label at a dotted key, with `{name}` placeholders filled; a missing key raises KeyError."""
     node = catalog(lang)
     for part in key.split("."):
