@@ -84,11 +84,12 @@ def fmt_delta(value, kind: str = "count", lang: str = DEFAULT_LANG) -> str:
     """A signed change: counts and points as numbers, shares as percentage points."""
     if _missing(value):
         return ""
-    sign = "+" if value > 0 else ""
+    shown = round(100 * value, 1) if kind == "pct" else round(value, 1) if kind == "points" else value
+    sign = "+" if shown > 0 else ""  # a change that rounds to zero carries no sign (and no arrow)
     if kind == "pct":
-        return f"{sign}{100 * value:.1f} pp" if lang == "en" else f"{sign}{100 * value:.1f} 个百分点"
+        return f"{sign}{shown:.1f} pp" if lang == "en" else f"{sign}{shown:.1f} 个百分点"
     if kind == "points":
-        return f"{sign}{value:.1f}"
+        return f"{sign}{abs(shown) if shown == 0 else shown:.1f}"
     return sign + fmt_count(value, lang)
 
 

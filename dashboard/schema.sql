@@ -2,6 +2,7 @@
 -- and the shared macros that every named query builds on. Applied by dashboard.store.apply_schema.
 -- Stage-time order of tickets is not a CHECK: imported data may break it and the pages must cope;
 -- the contract tests assert it on the demo and fixture DBs, the importer validates it.
+-- Scores and money are DECIMAL: sums are exact, so a mean is the same on every run and thread count.
 
 create table if not exists stations (
     station_id varchar primary key,
@@ -64,14 +65,14 @@ create table if not exists surveys (
     customer_id bigint not null references customers (customer_id),
     surveyed_on date not null,
     wave varchar not null,
-    supply double check (supply between 0 and 100),
-    ordering double check (ordering between 0 and 100),
-    delivery double check (delivery between 0 and 100),
-    customer_manager double check (customer_manager between 0 and 100),
-    settlement double check (settlement between 0 and 100),
-    complaint_handling double check (complaint_handling between 0 and 100),
-    market_regulation double check (market_regulation between 0 and 100),
-    overall double not null check (overall between 0 and 100)
+    supply decimal(5, 2) check (supply between 0 and 100),
+    ordering decimal(5, 2) check (ordering between 0 and 100),
+    delivery decimal(5, 2) check (delivery between 0 and 100),
+    customer_manager decimal(5, 2) check (customer_manager between 0 and 100),
+    settlement decimal(5, 2) check (settlement between 0 and 100),
+    complaint_handling decimal(5, 2) check (complaint_handling between 0 and 100),
+    market_regulation decimal(5, 2) check (market_regulation between 0 and 100),
+    overall decimal(5, 2) not null check (overall between 0 and 100)
 );
 
 create table if not exists tickets (

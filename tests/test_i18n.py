@@ -82,3 +82,5 @@ def test_fmt_delta_and_pct():
     assert i18n.fmt_delta(-12345, "count", "zh") == "-1.23万"
     assert i18n.fmt_delta(1.25, "points") == "+1.2"
     assert i18n.fmt_delta(None) == ""
+    assert i18n.fmt_delta(0.04, "points") == "0.0"  # rounds to zero: no sign, so no arrow either
+    assert i18n.fmt_delta(-0.04, "points") == "0.0"
