@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from datetime import date
 
 import pandas as pd
 
@@ -47,9 +48,16 @@ def overview(run: Runner, scope: Scope) -> dict:
     return {name: plain(row[column]) for name, column in OVERVIEW_KPIS.items()}
 
 
-def overview_figures(run: Runner, scope: Scope) -> tuple[dict, dict]:
-    """Everything the overview page queries: the KPIs of the period and of the previous one."""
-    return overview(run, scope), overview(run, scope.previous())
+def overview_figures(run: Runner, scope: Scope, first_day: date | None = None) -> tuple[dict, dict]:
+    """Everything the overview page queries: the KPIs of the period and of the previous one.
+
+    A previous period that starts before the data does is not compared with (its figures are None),
+    so a first month never shows a jump from zero.
+    """
+    previous = scope.previous()
+    if first_day is not None and previous.date_from < first_day:
+        return overview(run, scope), dict.fromkeys(OVERVIEW_KPIS)
+    return overview(run, scope), overview(run, previous)
 
 
 def all_kpis(run: Runner, scope: Scope) -> dict:

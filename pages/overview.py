@@ -8,12 +8,13 @@ from dashboard.i18n import fmt_period, t
 
 lang = web.lang()
 scope = web.current_scope()
+catalog = web.catalog()
 previous = scope.previous()
 
 st.title(t("overview.heading", lang))
-st.caption(scope_line(scope, web.catalog(), lang))
+st.caption(scope_line(scope, catalog, lang))
 
-current_kpis, previous_kpis = kpis.overview_figures(web.run, scope)
+current_kpis, previous_kpis = kpis.overview_figures(web.run, scope, catalog.first_day)
 delta_help = t("overview.vs_previous", lang, period=fmt_period(previous.date_from, previous.date_to, lang))
 
 columns = st.columns(3)

@@ -82,3 +82,14 @@ def test_nothing_in_scope_gives_null_not_zero_for_means(fixture_run):
     assert figures["customers.in_scope"] == 0
     assert figures["satisfaction.overall_mean"] is None
     assert figures["residency.avg_days_per_staff"] is None
+
+
+def test_no_comparison_with_a_period_before_the_data(fixture_run):
+    # the fixture starts on 1 Sep 2026: September's previous period (August) has no data to compare with
+    current, previous = kpis.overview_figures(
+        fixture_run, Scope(date(2026, 9, 1), date(2026, 9, 30)), date(2026, 9, 1)
+    )
+    assert current["tickets.received"] == 1
+    assert set(previous.values()) == {None}
+    _, previous = kpis.overview_figures(fixture_run, Scope(*OCT), date(2026, 9, 1))
+    assert previous["tickets.received"] == 1

@@ -1,0 +1,66 @@
+"""python -m dashboard {kpis,demo,bench} as a user runs them."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from dashboard import store
+
+
+def cli(*args, check=True):
+    return subprocess.run(
+        [sys.executable, "-m", "dashboard", *map(str, args)],
+        cwd=store.ROOT, capture_output=True, text=True, check=check, timeout=300,
+    )  # fmt: skip
+
+
+def test_kpis_json_of_the_default_scope(fixture_db):
+    # the fixture's data ends on 1 Nov 2026: the default period is October (see tests/test_kpis.py)
+    figures = json.loads(cli("kpis", "--json", "--db", fixture_db).stdout)
+    assert figures["customers.in_scope"] == 5
+    assert figures["satisfaction.overall_mean"] == 76.25
+    assert figures["residency.avg_days_per_staff"] == 3.0
+    assert list(figures) == sorted(figures)  # one flat object, dotted names
+
+
+def test_kpis_scope_options(fixture_db):
+    out = cli("kpis", "--json", "--db", fixture_db, "--from", "2026-10-01", "--to", "2026-10-31",
+              "--station", "S1")  # fmt: skip
+    figures = json.loads(out.stdout)
+    assert (figures["customers.in_scope"], figures["tickets.received"]) == (3, 2)
+    # commas and repeats both work
+    both = json.loads(cli("kpis", "--json", "--db", fixture_db, "--btype", "B,Y", "--btype", "S").stdout)
+    assert both["customers.in_scope"] == 2  # B: customer 2, S: customer 4, Y: 6 opens in November
+
+
+def test_kpis_bad_values_warn_and_are_dropped(fixture_db):
+    out = cli("kpis", "--json", "--db", fixture_db, "--station", "NOPE", "--from", "2026-02-30")
+    assert "There is no station NOPE" in out.stderr
+    assert "not a valid date" in out.stderr
+    assert json.loads(out.stdout)["customers.in_scope"] == 5  # the whole company, default month
+
+
+def test_kpis_without_a_database_says_what_to_do(tmp_path):
+    out = cli("kpis", "--db", tmp_path / "none.duckdb", check=False)
+    assert out.returncode == 2
+    assert "make demo" in out.stderr
+
+
+def test_bench_prints_a_table_and_json(fixture_db):
+    out = cli("bench", "--db", fixture_db, "--runs", "2").stdout
+    table, data = out.rsplit("\n", 2)[0], json.loads(out.strip().splitlines()[-1])
+    assert "overview" in table
+    assert {page["page"] for page in data["pages"]} == {"entry (filters)", "overview"}
+    assert all(page["median_ms"] > 0 for page in data["pages"])
+
+
+@pytest.mark.parametrize("seed", [7])
+def test_demo_builds_a_store_the_kpis_can_read(tmp_path, seed):
+    out = tmp_path / "demo.duckdb"
+    result = cli("demo", "--out", out, "--seed", seed, "--quiet")
+    assert out.exists() and "built" in result.stderr
+    figures = json.loads(cli("kpis", "--json", "--db", out).stdout)
+    assert figures["customers.in_scope"] > 1_500
+    assert figures["satisfaction.overall_mean"] is not None
