@@ -96,7 +96,7 @@ def test_synthetic_scale_builds(tmp_path, monkeypatch):
 def test_report_shape(demo_db):
     # the session's demo DB exists and every table of the schema is non-empty
     c = store.connect(demo_db)
-    counts = {t: c.execute(f"select count(*) from {t}").fetchone()[0] for t in TABLES}
+    counts = {t: c.table(t).aggregate("count(*)").fetchone()[0] for t in TABLES}
     c.close()
     assert all(n > 0 for n in counts.values()), counts
 
@@ -191,11 +191,15 @@ def test_ticket_stage_order(con):
     assert bad == 0
     last = DEMO_FACTS["last_day"]
     late = q(
-        con, f"select count(*) from tickets where received_at >= date '{last}' - 2 and resolved_at is null"
+        con,
+        "select count(*) from tickets where received_at >= $last::date - 2 and resolved_at is null",
+        {"last": last},
     )
     assert late.iloc[0, 0] > 0  # the newest tickets are still open
     backlog = q(
-        con, f"select count(*) from tickets where received_at < date '{last}' - 14 and resolved_at is null"
+        con,
+        "select count(*) from tickets where received_at < $last::date - 14 and resolved_at is null",
+        {"last": last},
     )
     assert backlog.iloc[0, 0] > 0  # and a few older ones too
     cb = q(con, "select avg((callback_at is not null)::int) from tickets where resolved_at is not null").iloc[

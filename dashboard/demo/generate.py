@@ -124,14 +124,12 @@ def _sf_dates(first: np.datetime64, last: np.datetime64) -> list[np.datetime64]:
 
 
 def _insert(con, table: str, df: pd.DataFrame) -> None:
-    """Append a frame to a table by column name (DuckDB casts floats to DECIMAL, datetimes to TIMESTAMP)."""
-    cols = ", ".join(df.columns)
-    con.register("_frame", df)
-    try:
-        # table and column names come from this module, never from a user
-        con.execute(f"insert into {table} ({cols}) select {cols} from _frame")  # noqa: S608
-    finally:
-        con.unregister("_frame")
+    """Append a frame to a table, matched by column name (DuckDB casts floats to DECIMAL, datetimes to
+    TIMESTAMP); the relation API keeps SQL text out of it."""
+    columns = con.table(table).columns
+    if set(df.columns) != set(columns):
+        raise ValueError(f"{table}: frame has {sorted(df.columns)}, table has {sorted(columns)}")
+    con.from_df(df[columns]).insert_into(table)
 
 
 # ---------------------------------------------------------------- the build
