@@ -96,7 +96,7 @@ def test_synthetic_scale_builds(tmp_path, monkeypatch):
 def test_report_shape(demo_db):
     # the session's demo DB exists and every table of the schema is non-empty
     c = store.connect(demo_db)
-    counts = {t: c.table(t).aggregate("count(*)").fetchone()[0] for t in TABLES}
+    counts = {t: c.table(t).aggregate("count(*)").fetchall()[0][0] for t in TABLES}
     c.close()
     assert all(n > 0 for n in counts.values()), counts
 
