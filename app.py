@@ -20,22 +20,24 @@ except FileNotFoundError:
     st.stop()
 
 # ---- scope filters (sidebar, mirrored in the URL) --------------------------------------------
+menu = st.sidebar.container()  # the page menu, filled once the scope is known
 web.sidebar(catalog)
 lang = web.lang()
 
 # ---- navigation ------------------------------------------------------------------------------
-navigation = st.navigation(
-    [
-        st.Page(
-            spec.script,
-            title=t(spec.title_key, lang),
-            icon=spec.icon,
-            url_path=spec.url_path or None,
-            default=spec.is_default,
-        )
-        for spec in PAGES
-    ]
-)
+# Our own menu of st.page_link's carrying the scope in their query params: Streamlit's menu drops the
+# query string on a page switch, and params written back afterwards land on the old page's path.
+pages = [
+    st.Page(
+        spec.script,
+        title=t(spec.title_key, lang),
+        icon=spec.icon,
+        url_path=spec.url_path or None,
+        default=spec.is_default,
+    )
+    for spec in PAGES
+]
+navigation = st.navigation(pages, position="hidden")
 
 # A session's first run carries the main script's page hash, every later run the page's own; Streamlit
 # 1.67 treats that first switch as a page change and drops the user's first filter change. One rerun
@@ -43,6 +45,8 @@ navigation = st.navigation(
 if not st.session_state.get("_settled"):
     st.session_state["_settled"] = True
     st.rerun()
+web.write_url()
+web.page_menu(menu, pages)
 
 url_notices = web.notices()
 if url_notices:

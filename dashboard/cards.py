@@ -16,6 +16,11 @@ class Card:
     delta_color: str  # "normal" (up is good), "inverse" (up is bad), "off"
     caption: str
 
+    @property
+    def delta_arrow(self) -> str:
+        """No arrow for a change that rounds to zero (it is shown unsigned)."""
+        return "auto" if self.delta and self.delta[0] in "+-" else "off"
+
 
 def _delta(cur: dict, prev: dict, key: str):
     a, b = cur.get(key), prev.get(key)

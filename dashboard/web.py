@@ -126,7 +126,7 @@ def _period(cat: Catalog, previous: Scope | None) -> tuple[date, date] | None:
 
 
 def sidebar(cat: Catalog) -> Scope:
-    """Draw the language switch and the scope filters; return the scope and mirror it in the URL."""
+    """Draw the language switch and the scope filters; return the scope (see write_url for the URL)."""
     _read_url(cat)
     state = st.session_state
     with st.sidebar:
@@ -183,11 +183,25 @@ def sidebar(cat: Catalog) -> Scope:
 
     scope = Scope(period[0], period[1], tuple(stations), tuple(routes), tuple(btypes), tuple(markets or ()))
     state["_scope"] = scope
-    written = scope_to_query(scope, lang_code)
+    return scope
+
+
+def write_url() -> None:
+    """Mirror the scope in the URL (after st.navigation, so the params land on the current page's path)."""
+    state = st.session_state
+    written = scope_to_query(state["_scope"], lang())
     if written != _query_now():
         st.query_params.from_dict(written)
     state["_written_query"] = written
-    return scope
+
+
+def page_menu(menu, pages) -> None:
+    """Links to every page that keep the scope (and language) in their URL."""
+    query = scope_to_query(current_scope(), lang())
+    with menu:
+        for page in pages:
+            st.page_link(page, query_params=query, width="stretch")
+        st.divider()
 
 
 def notices() -> list[Notice]:

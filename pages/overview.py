@@ -20,7 +20,15 @@ delta_help = t("overview.vs_previous", lang, period=fmt_period(previous.date_fro
 columns = st.columns(3)
 for i, card in enumerate(overview_cards(current_kpis, previous_kpis, lang)):
     with columns[i % 3], st.container(border=True, key=f"kpi-{card.kpi.replace('.', '-')}"):
-        st.metric(card.label, card.value, card.delta, delta_color=card.delta_color, help=delta_help)
+        st.metric(
+            card.label,
+            card.value,
+            card.delta,
+            delta_color=card.delta_color,
+            delta_arrow=card.delta_arrow,
+            delta_description=t("overview.vs_previous_short", lang) if card.delta else None,
+            help=delta_help,
+        )
         st.caption(card.caption)
 
 st.caption(t("overview.caption", lang))

@@ -93,3 +93,20 @@ def test_no_comparison_with_a_period_before_the_data(fixture_run):
     assert set(previous.values()) == {None}
     _, previous = kpis.overview_figures(fixture_run, Scope(*OCT), date(2026, 9, 1))
     assert previous["tickets.received"] == 1
+
+
+def test_cards_read_right_in_both_languages(fixture_run):
+    from dashboard.cards import overview_cards
+
+    current, previous = kpis.overview_figures(fixture_run, Scope(*OCT))
+    zh = {c.kpi: c for c in overview_cards(current, previous, "zh")}
+    en = {c.kpi: c for c in overview_cards(current, previous, "en")}
+    assert zh["satisfaction.overall_mean"].value == "76.2 分"  # 76.25, one decimal
+    assert zh["satisfaction.overall_mean"].delta == "+7.9"  # 76.25 - 68.33
+    assert zh["tickets.received"].delta == "+2" and zh["tickets.received"].delta_color == "inverse"
+    assert zh["customers.in_scope"].delta == "+1" and zh["customers.in_scope"].delta_arrow == "auto"
+    assert zh["visits.done"].caption == "计划 5 次 · 完成率 80.0%"
+    assert en["residency.stores"].caption == "2 staff, 6 days"
+    # no previous figures: no delta, no arrow
+    lonely = overview_cards(current, dict.fromkeys(current), "en")
+    assert all(c.delta is None and c.delta_arrow == "off" for c in lonely)
