@@ -25,8 +25,9 @@ web.sidebar(catalog)
 lang = web.lang()
 
 # ---- navigation ------------------------------------------------------------------------------
-# Our own menu of st.page_link's carrying the scope in their query params: Streamlit's menu drops the
-# query string on a page switch, and params written back afterwards land on the old page's path.
+# Our own menu of st.page_link's that carry the scope in their query params: Streamlit's menu drops the
+# query string on a page switch (one more history entry when we write it back), and a link that
+# carries it is a URL a user can copy.
 pages = [
     st.Page(
         spec.script,

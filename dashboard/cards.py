@@ -13,13 +13,21 @@ class Card:
     label: str
     value: str
     delta: str | None  # change from the previous period, formatted; None when not computable
-    delta_color: str  # "normal" (up is good), "inverse" (up is bad), "off"
+    good_direction: str  # "normal" (up is good), "inverse" (up is bad)
     caption: str
 
     @property
+    def moved(self) -> bool:
+        """Whether the change shows a sign; one that rounds to zero is shown unsigned."""
+        return bool(self.delta) and self.delta[0] in "+-"
+
+    @property
     def delta_arrow(self) -> str:
-        """No arrow for a change that rounds to zero (it is shown unsigned)."""
-        return "auto" if self.delta and self.delta[0] in "+-" else "off"
+        return "auto" if self.moved else "off"
+
+    @property
+    def delta_color(self) -> str:
+        return self.good_direction if self.moved else "off"
 
 
 def _delta(cur: dict, prev: dict, key: str):
@@ -43,7 +51,7 @@ def overview_cards(cur: dict, prev: dict, lang: str) -> list[Card]:
             label=t(f"kpi.{label_key}", lang),
             value=f"{value} {unit}".strip() if cur.get(kpi) is not None else "—",
             delta=fmt_delta(delta, "count", lang) if delta is not None else None,
-            delta_color=color,
+            good_direction=color,
             caption=caption,
         )
 
@@ -62,7 +70,7 @@ def overview_cards(cur: dict, prev: dict, lang: str) -> list[Card]:
             label=t("kpi.satisfaction_overall_mean", lang),
             value=f"{fmt_number(mean)} {t('kpi.unit_points', lang)}".strip() if mean is not None else "—",
             delta=fmt_delta(mean_delta, "points", lang) if mean_delta is not None else None,
-            delta_color="normal",
+            good_direction="normal",
             caption=" · ".join(
                 [
                     t(

@@ -23,15 +23,6 @@ from dashboard.scope import (
     scope_to_query,
 )
 
-WIDGETS = {  # widget key -> what it holds
-    "f_lang": "language",
-    "f_period": "(from, to)",
-    "f_stations": "station ids",
-    "f_routes": "route ids",
-    "f_btypes": "business type codes",
-    "f_markets": "market type codes",
-}
-
 
 def db_version() -> float:
     """The DB file's mtime: a new file (demo rebuild, import swap) means new connection and results."""
@@ -41,10 +32,6 @@ def db_version() -> float:
 @st.cache_resource(show_spinner=False, max_entries=1, on_release=lambda con: con.close())
 def _connection(path: str, version: float):
     return store.connect(path, read_only=True)
-
-
-def connection():
-    return _connection(str(store.db_path()), db_version())
 
 
 @st.cache_data(show_spinner=False, max_entries=1024)
@@ -213,4 +200,11 @@ def notices() -> list[Notice]:
 
 
 def notice_text(notice: Notice) -> str:
-    return t(f"notices.{notice.reason}", lang(), key=notice.key, value=notice.value)
+    """A notice for markdown: the URL's own text shown as code, so it can't make links or formatting."""
+    return t(f"notices.{notice.reason}", lang(), key=as_code(notice.key), value=as_code(notice.value))
+
+
+def as_code(text: str, limit: int = 120) -> str:
+    """Text as a markdown code span (no markdown, no autolinks inside); very long text is cut."""
+    cut = text[:limit] + ("…" if len(text) > limit else "")
+    return "`" + cut.replace("`", "'").replace("\n", " ") + "`"

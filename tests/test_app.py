@@ -72,11 +72,20 @@ def test_url_scope_applies_and_bad_params_show_a_notice(app):
 
 
 def test_malformed_params_never_raise(app):
-    at = app(to="not-a-date", route=["' or 1=1 --", "<script>alert(1)</script>"], market="城镇", lang="xx")
+    at = app(
+        to="not-a-date",
+        route=["' or 1=1 --", "<script>alert(1)</script>", "x" * 5000],
+        market="城镇",
+        lang="xx",
+        link="[click](http://evil.example)",
+    )
     at.run()
     assert not at.exception
     assert len(at.warning) == 1
-    assert "<script>" in at.warning[0].value  # shown as text in the notice, markdown-escaped by Streamlit
+    notice = at.warning[0].value
+    # the URL's text is shown as code (no link, no HTML, no formatting), long values cut
+    assert "`<script>alert(1)</script>`" in notice and "`[click](http://evil.example)`" in notice
+    assert "x" * 121 not in notice and "…" in notice
 
 
 def test_filters_from_the_url_narrow_the_figures(app):

@@ -203,10 +203,11 @@ def test_page_menu_keeps_the_scope_on_every_page(server, page):
 
 
 def test_period_from_url_and_a_bad_param_notice(server, page, demo_db):
-    page.goto(f"{server}/?from=2026-09-01&to=2026-09-30&station=NOPE&lang=en")
+    page.goto(f"{server}/?from=2026-09-01&to=2026-09-30&station=NOPE&lang=en&x=[click](http://evil.example)")
     wait_ready(page)
     notice = page.locator('[data-testid="stAlert"]').inner_text()
-    assert "NOPE" in notice
+    assert "NOPE" in notice and "[click](http://evil.example)" in notice  # shown as text
+    assert page.locator('a[href*="evil"]').count() == 0  # never as a link
     expected = cli_kpis(demo_db, "--from", "2026-09-01", "--to", "2026-09-30")
     scope = Scope(date(2026, 9, 1), date(2026, 9, 30))
     assert expected["tickets.received"] is not None and scope.days == 30

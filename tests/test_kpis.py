@@ -104,9 +104,10 @@ def test_cards_read_right_in_both_languages(fixture_run):
     assert zh["satisfaction.overall_mean"].value == "76.2 分"  # 76.25, one decimal
     assert zh["satisfaction.overall_mean"].delta == "+7.9"  # 76.25 - 68.33
     assert zh["tickets.received"].delta == "+2" and zh["tickets.received"].delta_color == "inverse"
+    assert zh["residency.stores"].delta_color == "normal"
     assert zh["customers.in_scope"].delta == "+1" and zh["customers.in_scope"].delta_arrow == "auto"
     assert zh["visits.done"].caption == "计划 5 次 · 完成率 80.0%"
     assert en["residency.stores"].caption == "2 staff, 6 days"
     # no previous figures: no delta, no arrow
     lonely = overview_cards(current, dict.fromkeys(current), "en")
-    assert all(c.delta is None and c.delta_arrow == "off" for c in lonely)
+    assert all(c.delta is None and c.delta_arrow == "off" and c.delta_color == "off" for c in lonely)
