@@ -17,7 +17,21 @@ MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct
 
 @cache
 def catalog(lang: str) -> dict:
-    return tomllib.loads((LOCALES_DIR / f"{lang}.toml").read_text(encoding="utf-8"))
+    """All of a language's files merged: locales/<lang>/core.toml plus one file per page area."""
+    merged: dict = {}
+    for path in sorted((LOCALES_DIR / lang).glob("*.toml")):
+        _merge(merged, tomllib.loads(path.read_text(encoding="utf-8")), path.name)
+    return merged
+
+
+def _merge(into: dict, new: dict, source: str, prefix: str = "") -> None:
+    for key, value in new.items():
+        if isinstance(value, dict) and isinstance(into.get(key), dict):
+            _merge(into[key], value, source, f"{prefix}{key}.")
+        elif key in into:
+            raise ValueError(f"locale key {prefix}{key} defined twice (again in {source})")
+        else:
+            into[key] = value
 
 
 def flat_keys(lang: str) -> set[str]:

@@ -60,6 +60,16 @@ def overview_figures(run: Runner, scope: Scope, first_day: date | None = None) -
     return overview(run, scope), overview(run, previous)
 
 
+# Each page area adds its function here: (run, scope) -> {dotted name: value}.
+AREAS: list[Callable[[Runner, Scope], dict]] = [overview]
+
+
 def all_kpis(run: Runner, scope: Scope) -> dict:
     """Every KPI that exists so far, one flat dict keyed by dotted name (the `kpis --json` output)."""
-    return dict(sorted(overview(run, scope).items()))
+    figures: dict = {}
+    for area in AREAS:
+        for name, value in area(run, scope).items():
+            if name in figures and figures[name] != value:
+                raise ValueError(f"KPI {name} computed twice with different values")
+            figures[name] = value
+    return dict(sorted(figures.items()))

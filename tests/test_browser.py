@@ -5,13 +5,9 @@ tests/artifacts/. The overview's numbers are checked against `python -m dashboar
 """
 
 import json
-import os
 import re
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from datetime import date
 from functools import partial
 
@@ -23,90 +19,15 @@ from dashboard.cards import overview_cards
 from dashboard.catalog import load_catalog
 from dashboard.navigation import PAGES
 from dashboard.scope import Scope, default_scope
-from tests.conftest import ARTIFACTS
+from tests.conftest import ARTIFACTS, wait_ready
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 # Stored codes long enough to be told from words: none may reach the screen.
 RAW_CODES = re.compile(
     r"\b(hotline_12313|ordering_web|qr_miniprogram|ai_service|staff_entry|customer_manager|station_head|"
     r"service_attitude|ordering_system|callback_result|business_type|market_type|None|nan|NaN)\b"
 )
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture(scope="module")
-def server(demo_db):
-    port = _free_port()
-    env = {**os.environ, "DASHBOARD_DB": str(demo_db)}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true"],
-        cwd=store.ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-    )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).read() == b"ok":
-                break
-        except OSError:
-            time.sleep(0.3)
-    else:
-        proc.kill()
-        pytest.fail("streamlit did not come up: " + proc.stdout.read().decode(errors="replace")[-2000:])
-    yield url
-    proc.terminate()
-    proc.wait(timeout=20)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not os.path.exists(CHROMIUM):
-        pytest.fail(f"{CHROMIUM} is missing: `make system-deps` installs Debian's chromium")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1440, "height": 1000}, locale="zh-CN")
-    tab = context.new_page()
-    tab.console_errors = []
-    tab.on("console", lambda m: tab.console_errors.append(m.text) if m.type == "error" else None)
-    tab.on("pageerror", lambda e: tab.console_errors.append(str(e)))
-    yield tab
-    context.close()
-
-
-def wait_ready(tab) -> None:
-    """Wait for the app to be drawn and every script run to finish."""
-    tab.wait_for_selector('[data-testid="stApp"]', timeout=30_000)
-    tab.wait_for_selector('[data-testid="stMain"] h1', timeout=30_000)
-    tab.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
-        " && document.querySelector('[data-testid=\"stApp\"]').dataset.teststate !== 'running'",
-        timeout=30_000,
-    )
-    tab.wait_for_timeout(500)  # let the last delta paint before a screenshot
 
 
 def metric_values(tab) -> dict[str, str]:

@@ -84,3 +84,11 @@ def test_fmt_delta_and_pct():
     assert i18n.fmt_delta(None) == ""
     assert i18n.fmt_delta(0.04, "points") == "0.0"  # rounds to zero: no sign, so no arrow either
     assert i18n.fmt_delta(-0.04, "points") == "0.0"
+
+
+def test_locale_files_merge_and_refuse_duplicates():
+    into = {"codes": {"a": {"x": "1"}}}
+    i18n._merge(into, {"codes": {"b": {"y": "2"}}}, "area.toml")
+    assert into == {"codes": {"a": {"x": "1"}, "b": {"y": "2"}}}
+    with pytest.raises(ValueError, match="codes.a.x defined twice"):
+        i18n._merge(into, {"codes": {"a": {"x": "3"}}}, "other.toml")

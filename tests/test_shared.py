@@ -1,0 +1,37 @@
+"""Shared helpers of the pages: downloads, settings, chart style."""
+
+import io
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from dashboard import charts, downloads, settings
+
+
+def test_csv_download_defuses_formulas_and_reads_in_excel():
+    frame = pd.DataFrame({"shop": ['=HYPERLINK("x")', "+1", "-2", "@a", "张记便利"], "n": [1, 2, 3, 4, 5]})
+    data = downloads.csv_bytes(frame)
+    assert data.startswith("\ufeff".encode())  # BOM: Excel reads the Chinese right
+    back = pd.read_csv(io.BytesIO(data), encoding="utf-8-sig")
+    assert back.shop.tolist() == ['\'=HYPERLINK("x")', "'+1", "'-2", "'@a", "张记便利"]
+    assert back.n.tolist() == [1, 2, 3, 4, 5]  # numbers stay numbers
+
+
+def test_settings_file_has_the_design_defaults():
+    s = settings.settings()
+    assert s["tickets"]["response_target_hours"] == 24
+    assert s["tickets"]["resolution_target_hours"] == {
+        "consultation": 24, "complaint": 72, "report": 72, "suggestion": 168,
+    }  # fmt: skip
+
+
+def test_settings_path_from_environment(monkeypatch, tmp_path):
+    other = tmp_path / "s.toml"
+    other.write_text("[tickets]\nresponse_target_hours = 12\n", encoding="utf-8")
+    monkeypatch.setenv("DASHBOARD_SETTINGS", str(other))
+    assert settings.settings()["tickets"]["response_target_hours"] == 12
+
+
+def test_chart_style_sets_a_cjk_font():
+    fig = charts.style(go.Figure(), "zh").to_dict()
+    assert "Noto Sans CJK SC" in fig["layout"]["font"]["family"]
