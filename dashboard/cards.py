@@ -120,9 +120,9 @@ def overview_cards(cur: dict, prev: dict, lang: str) -> list[Card]:
     ]
 
 
-def scope_line(scope, cat, lang: str) -> str:
+def scope_line(scope, cat, lang: str, customer_name: str | None = None) -> str:
     """One line saying which period and which customers the page shows."""
-    parts = []
+    parts = [customer_name] if customer_name else []
     if scope.stations:
         names = [cat.stations[s] for s in scope.stations]
         parts.append("、".join(names) if len(names) <= 3 else t("overview.stations_n", lang, n=len(names)))

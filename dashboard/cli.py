@@ -30,6 +30,9 @@ def _scope_args(parser: argparse.ArgumentParser) -> None:
             help=f"{what}; repeat or separate with commas",
         )
     parser.add_argument(
+        "--customer", metavar="ID", help="one customer (customer_id): narrows every figure to it"
+    )
+    parser.add_argument(
         "--db", type=Path, help="DuckDB file (default: $DASHBOARD_DB or data/dashboard.duckdb)"
     )
 
@@ -45,6 +48,8 @@ def _query_from_args(args: argparse.Namespace) -> dict[str, list[str]]:
         values = [v for item in getattr(args, key) for v in item.split(",") if v]
         if values:
             query[key] = values
+    if args.customer:
+        query["customer"] = [args.customer]
     return query
 
 

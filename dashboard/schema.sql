@@ -166,12 +166,14 @@ create table if not exists product_sales_monthly (
 );
 
 -- The customers in scope: one row per customer matching the filters, with its station.
--- An empty list means "no filter on this field". Stored in the file so every cursor sees it.
-create or replace macro scoped_customers(p_stations, p_routes, p_btypes, p_markets) as table
+-- An empty list (or a null customer) means "no filter on this field". Stored in the file so every
+-- cursor sees it.
+create or replace macro scoped_customers(p_stations, p_routes, p_btypes, p_markets, p_customer) as table
     select c.*, r.station_id
     from customers as c
     join routes as r on r.route_id = c.route_id
     where (len(p_stations) = 0 or list_contains(p_stations, r.station_id))
       and (len(p_routes) = 0 or list_contains(p_routes, c.route_id))
       and (len(p_btypes) = 0 or list_contains(p_btypes, c.business_type))
-      and (len(p_markets) = 0 or list_contains(p_markets, c.market_type));
+      and (len(p_markets) = 0 or list_contains(p_markets, c.market_type))
+      and (p_customer is null or c.customer_id = p_customer);

@@ -15,7 +15,7 @@ MARKET_TYPES = ("C", "X")
 LANGUAGES = ("zh", "en")
 
 # URL keys of the scope; a repeated key carries a list (?station=HT&station=KY).
-SCOPE_KEYS = ("from", "to", "station", "route", "btype", "market")
+SCOPE_KEYS = ("from", "to", "station", "route", "btype", "market", "customer")
 # URL keys read elsewhere (language, page-specific state); kept, never reported as unknown.
 OTHER_KEYS = frozenset({"lang"})
 
@@ -43,6 +43,7 @@ class Scope:
     routes: tuple[str, ...] = ()
     btypes: tuple[str, ...] = ()
     markets: tuple[str, ...] = ()
+    customer: int | None = None  # one customer (a drill-down, or a store on the nine-grid)
 
     @property
     def days(self) -> int:
@@ -63,7 +64,11 @@ class Scope:
             "routes": list(self.routes),
             "btypes": list(self.btypes),
             "markets": list(self.markets),
+            "customer": self.customer,
         }
+
+    def without_customer(self) -> Scope:
+        return replace(self, customer=None)
 
     def previous(self) -> Scope:
         """The period of equal length just before: whole months shift by months, else by days."""
@@ -202,6 +207,13 @@ def scope_from_query(
             routes.append(route)
     btypes = _pick(query.get("btype", ()), BUSINESS_TYPES, "btype", notices, "unknown_code")
     markets = _pick(query.get("market", ()), MARKET_TYPES, "market", notices, "unknown_code")
+    customer = None
+    for value in query.get("customer", ())[:1]:
+        value = value.strip()
+        if value.isascii() and value.isdigit() and len(value) <= 18:
+            customer = int(value)
+        elif value:
+            notices.append(Notice("customer", value, "unknown_customer"))
 
     lang_values = query.get("lang", ())
     lang = lang_values[0] if lang_values and lang_values[0] in LANGUAGES else "zh"
@@ -209,7 +221,7 @@ def scope_from_query(
         notices.append(Notice("lang", lang_values[0], "unknown_code"))
 
     return Parsed(
-        Scope(date_from, date_to, stations, tuple(routes), btypes, markets),
+        Scope(date_from, date_to, stations, tuple(routes), btypes, markets, customer),
         lang,
         notices,
     )
@@ -226,6 +238,8 @@ def scope_to_query(scope: Scope, lang: str = "zh") -> dict[str, list[str]]:
     ):
         if values:
             query[key] = list(values)
+    if scope.customer is not None:
+        query["customer"] = [str(scope.customer)]
     if lang != "zh":
         query["lang"] = [lang]
     return query

@@ -66,9 +66,18 @@ def _query_now() -> dict[str, list[str]]:
     return {key: st.query_params.get_all(key) for key in st.query_params}
 
 
+def customer_name(customer_id: int | None) -> str | None:
+    """The shop name of a customer id, or None when there is no such customer."""
+    if customer_id is None:
+        return None
+    found = run("filters/customer", {"customer_id": customer_id})
+    return None if found.empty else str(found.shop_name[0])
+
+
 def _seed_widgets(scope: Scope, lang_code: str) -> None:
     state = st.session_state
     state["f_lang"] = lang_code
+    state["f_customer"] = scope.customer
     state["f_period"] = (scope.date_from, scope.date_to)
     state["f_stations"] = list(scope.stations)
     state["f_routes"] = list(scope.routes)
@@ -81,6 +90,15 @@ def _reset(cat: Catalog) -> None:
     st.session_state["_notices"] = []
 
 
+def _clear_customer() -> None:
+    st.session_state["f_customer"] = None
+
+
+def set_customer(customer_id: int | None) -> None:
+    """Narrow the scope to one customer (a page's store picker, a drill-down); None widens it again."""
+    st.session_state["f_customer"] = customer_id
+
+
 def _read_url(cat: Catalog) -> None:
     """Take the scope from the URL on a session's first run, or when a link brought a different one.
 
@@ -91,9 +109,13 @@ def _read_url(cat: Catalog) -> None:
     if "_scope" in state and (not query or query == state.get("_written_query")):
         return
     parsed = scope_from_query(query, cat)
-    _seed_widgets(parsed.scope, parsed.lang)
-    state["_notices"] = parsed.notices
-    state["_notices_scope"] = parsed.scope
+    scope, found = parsed.scope, list(parsed.notices)
+    if scope.customer is not None and customer_name(scope.customer) is None:
+        found.append(Notice("customer", str(scope.customer), "unknown_customer"))
+        scope = scope.without_customer()
+    _seed_widgets(scope, parsed.lang)
+    state["_notices"] = found
+    state["_notices_scope"] = scope
 
 
 def _period(cat: Catalog, previous: Scope | None) -> tuple[date, date] | None:
@@ -165,10 +187,16 @@ def sidebar(cat: Catalog) -> Scope:
             key="f_markets",
             persist_state="session",
         )
+        customer = state.get("f_customer")
+        if customer is not None:
+            st.caption(t("filters.customer", lang_code, name=customer_name(customer) or customer))
+            st.button(t("filters.clear_customer", lang_code), on_click=_clear_customer, width="stretch")
         st.button(t("filters.reset", lang_code), on_click=_reset, args=(cat,), width="stretch")
         st.caption(t("app.data_range", lang_code, first=cat.first_day, last=cat.last_day))
 
-    scope = Scope(period[0], period[1], tuple(stations), tuple(routes), tuple(btypes), tuple(markets or ()))
+    scope = Scope(
+        period[0], period[1], tuple(stations), tuple(routes), tuple(btypes), tuple(markets or ()), customer
+    )
     state["_scope"] = scope
     return scope
 

@@ -12,7 +12,7 @@ catalog = web.catalog()
 previous = scope.previous()
 
 st.title(t("overview.heading", lang))
-st.caption(scope_line(scope, catalog, lang))
+st.caption(scope_line(scope, catalog, lang, web.customer_name(scope.customer)))
 
 current_kpis, previous_kpis = kpis.overview_figures(web.run, scope, catalog.first_day)
 delta_help = t("overview.vs_previous", lang, period=fmt_period(previous.date_from, previous.date_to, lang))

@@ -117,3 +117,20 @@ def test_missing_database_explains_itself(monkeypatch, tmp_path):
     at.run()
     assert not at.exception
     assert "make demo" in at.error[0].value
+
+
+def test_a_customer_in_the_url_narrows_the_view(app):
+    at = app(customer="1")
+    at.run()
+    assert not at.exception
+    assert at.caption[0].value == "2026年10月 · 张记便利"
+    assert {m.label: m.value for m in at.metric}["范围内客户"] == "1 户"
+    assert at.query_params["customer"] == "1"
+
+
+def test_an_unknown_customer_is_dropped_with_a_notice(app):
+    at = app(customer="999999")
+    at.run()
+    assert "999999" in at.warning[0].value
+    assert "customer" not in at.query_params
+    assert {m.label: m.value for m in at.metric}["范围内客户"] == "5 户"

@@ -64,3 +64,8 @@ def test_demo_builds_a_store_the_kpis_can_read(tmp_path, seed):
     figures = json.loads(cli("kpis", "--json", "--db", out).stdout)
     assert figures["customers.in_scope"] > 1_500
     assert figures["satisfaction.overall_mean"] is not None
+
+
+def test_kpis_for_one_customer(fixture_db):
+    figures = json.loads(cli("kpis", "--json", "--db", fixture_db, "--customer", "1").stdout)
+    assert (figures["customers.in_scope"], figures["tickets.received"]) == (1, 1)

@@ -111,3 +111,14 @@ def test_cards_read_right_in_both_languages(fixture_run):
     # no previous figures: no delta, no arrow
     lonely = overview_cards(current, dict.fromkeys(current), "en")
     assert all(c.delta is None and c.delta_arrow == "off" and c.delta_color == "off" for c in lonely)
+
+
+def test_one_customer_narrows_every_figure(fixture_run):
+    # customer 1: ticket t1, plans on 5 and 19 Oct, visit v1 (v4 is a callback), r1 at SH1 for 3 days
+    figures = kpis.overview(fixture_run, Scope(*OCT, customer=1))
+    assert figures["customers.in_scope"] == 1
+    assert figures["tickets.received"] == 1
+    assert (figures["visits.planned"], figures["visits.done"]) == (2, 1)
+    assert figures["satisfaction.overall_mean"] == 90.0
+    assert (figures["residency.stores"], figures["residency.days"]) == (1, 3)
+    assert figures["training.sessions"] == 1  # ts1 at its station S1

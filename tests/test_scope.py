@@ -79,6 +79,10 @@ def q(**kw):
         (q(station="HT' or 1=1 --"), Scope(*OCT), [("station", "unknown_station")]),
         # empty values clear nothing and report nothing
         (q(station=""), Scope(*OCT), []),
+        # one customer by id; anything but digits is dropped
+        (q(customer="1027"), Scope(*OCT, customer=1027), []),
+        (q(customer="1027 or 1=1"), Scope(*OCT), [("customer", "unknown_customer")]),
+        (q(customer=["12", "13"]), Scope(*OCT, customer=12), []),
     ],
 )
 def test_scope_from_query(query, expected, notices):
@@ -112,7 +116,7 @@ def test_extra_keys_are_not_reported():
         # dates always written, so a copied URL keeps its period
         (Scope(*OCT), "zh", {"from": ["2026-10-01"], "to": ["2026-10-31"]}),
         (
-            Scope(*OCT, ("HT",), ("HT01", "HT02"), ("Z",), ("C",)),
+            Scope(*OCT, ("HT",), ("HT01", "HT02"), ("Z",), ("C",), 7),
             "en",
             {
                 "from": ["2026-10-01"],
@@ -121,6 +125,7 @@ def test_extra_keys_are_not_reported():
                 "route": ["HT01", "HT02"],
                 "btype": ["Z"],
                 "market": ["C"],
+                "customer": ["7"],
                 "lang": ["en"],
             },
         ),
@@ -144,10 +149,11 @@ def test_scope_to_query_and_back(scope, lang, query):
                 "routes": [],
                 "btypes": [],
                 "markets": [],
+                "customer": None,
             },
         ),
         (
-            Scope(*OCT, ("HT", "KY"), ("HT01",), ("B",), ("X",)),
+            Scope(*OCT, ("HT", "KY"), ("HT01",), ("B",), ("X",), 1027),
             {
                 "date_from": date(2026, 10, 1),
                 "date_to": date(2026, 10, 31),
@@ -155,6 +161,7 @@ def test_scope_to_query_and_back(scope, lang, query):
                 "routes": ["HT01"],
                 "btypes": ["B"],
                 "markets": ["X"],
+                "customer": 1027,
             },
         ),
     ],

@@ -11,7 +11,9 @@ period as (
 
 scoped as (
     select customer_id, station_id, opened_on, status
-    from scoped_customers($stations::varchar[], $routes::varchar[], $btypes::varchar[], $markets::varchar[])
+    from scoped_customers(
+        $stations::varchar[], $routes::varchar[], $btypes::varchar[], $markets::varchar[], $customer::bigint
+    )
 ),
 
 customer_counts as (

@@ -1,0 +1,135 @@
+"""The nine-grid page's figures: SKU totals from the store, classified by dashboard.metrics.nine_grid.
+
+Monthly sales count when the month's first day is in the period; turnover uses the days of those
+months, so a partial month never distorts days of stock.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import pandas as pd
+
+from dashboard.kpis import Runner
+from dashboard.metrics.nine_grid import CELLS, cell_counts, classify
+from dashboard.scope import Scope, add_months, month_end
+from dashboard.settings import settings
+
+CELL_ORDER = list(CELLS.values())  # hit, profit, niche, traffic, staple, watch, potential, improve, slow
+CLASSES = ("high", "mid", "low")
+
+
+@dataclass(frozen=True)
+class Grid:
+    """One period's classification: a row per SKU, and the cut values between classes on each axis."""
+
+    date_from: date
+    date_to: date
+    skus: pd.DataFrame
+    days: int
+
+    @property
+    def empty(self) -> bool:
+        return self.skus.empty
+
+    def counts(self) -> dict[str, int]:
+        return cell_counts(self.skus) if not self.empty else dict.fromkeys(CELL_ORDER, 0)
+
+    def cells(self) -> pd.DataFrame:
+        """Per cell: SKU count and revenue share (all nine, zeros included)."""
+        total = float(self.skus.revenue_yuan.sum()) if not self.empty else 0.0
+        rows = []
+        for (product_class, user_class), cell in CELLS.items():
+            members = self.skus[self.skus.cell == cell] if not self.empty else self.skus
+            revenue = float(members.revenue_yuan.sum()) if not self.empty else 0.0
+            rows.append(
+                {
+                    "cell": cell,
+                    "product_class": product_class,
+                    "user_class": user_class,
+                    "n_skus": len(members),
+                    "revenue_share": revenue / total if total else None,
+                }
+            )
+        return pd.DataFrame(rows)
+
+    def cut_values(self, axis: str) -> list[float]:
+        """Where the classes of an axis meet: midway between the lowest of one class and the highest of
+        the next (the classes are ranks by cumulative contribution, not fixed values)."""
+        column, klass = (
+            ("product_value", "product_class") if axis == "product" else ("user_value", "user_class")
+        )
+        cuts = []
+        for upper, lower in (("high", "mid"), ("mid", "low")):
+            a, b = self.skus[self.skus[klass] == upper][column], self.skus[self.skus[klass] == lower][column]
+            if len(a) and len(b):
+                cuts.append((float(a.min()) + float(b.max())) / 2)
+        return cuts
+
+
+def period_months(date_from: date, date_to: date) -> list[date]:
+    """The months whose first day lies in the period."""
+    first = date_from if date_from.day == 1 else add_months(date_from, 1)
+    months = []
+    while first <= date_to:
+        months.append(first)
+        first = add_months(first, 1)
+    return months
+
+
+def _thresholds() -> dict:
+    ng = settings()["nine_grid"]
+    return {"cutoffs": tuple(ng["cutoffs"]), "drop_days": ng["drop_days"], "fast_share": ng["fast_share"]}
+
+
+def grid(run: Runner, scope: Scope, customer_id: int | None, date_from: date, date_to: date) -> Grid:
+    """Classify the SKUs of one store (or all POS stores in scope) over one period."""
+    months = period_months(date_from, date_to)
+    params = {**scope.params(), "date_from": date_from, "date_to": date_to, "customer_id": customer_id}
+    totals = run("nine_grid/sku_totals", params)
+    days = sum((month_end(m) - m).days + 1 for m in months)
+    if totals.empty or not days:
+        return Grid(date_from, date_to, totals.iloc[0:0], days)
+    classified = classify(totals, days, **_thresholds())
+    extra = totals[["sku_id", "sku_name", "category", "n_stores"]]
+    return Grid(date_from, date_to, classified.merge(extra, on="sku_id"), days)
+
+
+def transitions(before: Grid, after: Grid) -> pd.DataFrame:
+    """SKUs per (cell before, cell after); a SKU sold in one period only moves from or to 'none'."""
+    a = before.skus[["sku_id", "cell"]] if not before.empty else pd.DataFrame(columns=["sku_id", "cell"])
+    b = after.skus[["sku_id", "cell"]] if not after.empty else pd.DataFrame(columns=["sku_id", "cell"])
+    both = a.merge(b, on="sku_id", how="outer", suffixes=("_before", "_after")).fillna("none")
+    return both.groupby(["cell_before", "cell_after"]).size().rename("n_skus").reset_index()
+
+
+def moved_skus(before: Grid, after: Grid) -> pd.DataFrame:
+    """The SKUs whose cell changed, with both cells."""
+    if before.empty or after.empty:
+        return pd.DataFrame(columns=["sku_id", "sku_name", "cell_before", "cell_after"])
+    both = before.skus[["sku_id", "sku_name", "cell"]].merge(
+        after.skus[["sku_id", "cell"]], on="sku_id", suffixes=("_before", "_after")
+    )
+    return both[both.cell_before != both.cell_after].reset_index(drop=True)
+
+
+def kpis(run: Runner, scope: Scope) -> dict:
+    """nine_grid.* of the scope and period: all POS stores together, or the scope's one store."""
+    g = grid(run, scope, scope.customer, scope.date_from, scope.date_to)
+    if g.empty:
+        return {"nine_grid.cell_counts": None, "nine_grid.hits": None, "nine_grid.slow_sellers": None}
+    counts = g.counts()
+    return {
+        "nine_grid.cell_counts": counts,
+        "nine_grid.hits": counts["hit"],
+        "nine_grid.slow_sellers": counts["slow"],
+    }
+
+
+def page_figures(run: Runner, scope: Scope, customer_id, before: tuple[date, date], after: tuple[date, date]):
+    """Everything the page draws: the stores to pick from, the period's grid, and the two compared."""
+    stores = run("nine_grid/stores", scope.filter_params())
+    current = grid(run, scope, customer_id, scope.date_from, scope.date_to)
+    compared = (grid(run, scope, customer_id, *before), grid(run, scope, customer_id, *after))
+    return stores, current, compared
