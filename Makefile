@@ -20,7 +20,7 @@ demo: .venv/ok
 	DASHBOARD_DB=$(DB) $(PY) -m dashboard demo --out $(DB)
 
 run: $(DB)
-	DASHBOARD_DB=$(DB) $(PY) -m streamlit run app.py --server.port $(PORT)
+	DASHBOARD_DB=$(DB) $(PY) -m dashboard serve --server.port $(PORT)
 
 # Debian's chromium and a CJK font for the browser test (root on a fresh machine; skipped when present).
 system-deps:

@@ -53,6 +53,22 @@ def _query_from_args(args: argparse.Namespace) -> dict[str, list[str]]:
     return query
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    """`streamlit run app.py`, with Streamlit's v1 pages/ handling off from the first request.
+
+    Streamlit treats a pages/ folder beside the entry script as a v1 multipage app until the first
+    st.navigation call in the process, so a deep link that is the first request after a start would
+    run that page without app.py. The flag is class-level; clearing it before the server starts is
+    what st.navigation itself does.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+    from streamlit.web import cli as streamlit_cli
+
+    PagesManager.uses_pages_directory = False
+    sys.argv = ["streamlit", "run", str(store.ROOT / "app.py"), *args.streamlit_args]
+    return streamlit_cli.main()
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from dashboard.demo import build
 
@@ -116,6 +132,11 @@ def main(argv: list[str] | None = None) -> int:
     demo.add_argument("--quiet", action="store_true", help="no progress bar")
     demo.set_defaults(func=cmd_demo)
 
+    serve = sub.add_parser(
+        "serve", help="serve the app (streamlit run app.py); extra options go to streamlit"
+    )
+    serve.set_defaults(func=cmd_serve)  # every other option goes to streamlit, e.g. --server.port 8502
+
     kpis = sub.add_parser("kpis", help="print the KPIs of a scope (DESIGN.md section 5 names)")
     _scope_args(kpis)
     kpis.add_argument("--json", action="store_true", help="one flat JSON object")
@@ -128,7 +149,11 @@ def main(argv: list[str] | None = None) -> int:
     bench.add_argument("--db", type=Path, help="use this DB instead of building data/bench/<scale>.duckdb")
     bench.set_defaults(func=cmd_bench)
 
-    args = parser.parse_args(argv)
+    args, extra = parser.parse_known_args(argv)
+    if args.command == "serve":
+        args.streamlit_args = extra
+    elif extra:
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
     try:
         return args.func(args)
     except FileNotFoundError as error:

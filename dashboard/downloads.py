@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+
 import pandas as pd
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -14,10 +16,27 @@ def defuse(value):
     return value
 
 
-def csv_bytes(frame: pd.DataFrame) -> bytes:
-    """The frame as CSV for Excel: BOM so Chinese reads right, text cells defused."""
+def _defused(frame: pd.DataFrame) -> pd.DataFrame:
     safe = frame.copy()
     for column in safe.columns:
         if safe[column].dtype == object or pd.api.types.is_string_dtype(safe[column]):
             safe[column] = safe[column].map(defuse)
-    return safe.to_csv(index=False).encode("utf-8-sig")
+    return safe
+
+
+def csv_bytes(frame: pd.DataFrame) -> bytes:
+    """The frame as CSV for Excel: BOM so Chinese reads right, text cells defused."""
+    return _defused(frame).to_csv(index=False).encode("utf-8-sig")
+
+
+def xlsx_bytes(frame: pd.DataFrame, sheet: str = "Sheet1") -> bytes:
+    """The frame as an Excel workbook (one sheet), text cells defused, columns wide enough to read."""
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        _defused(frame).to_excel(writer, sheet_name=sheet[:31], index=False)
+        for column in writer.sheets[sheet[:31]].columns:
+            width = max(len(str(cell.value or "")) for cell in column)
+            writer.sheets[sheet[:31]].column_dimensions[column[0].column_letter].width = min(
+                40, 4 + 1.6 * width
+            )
+    return buffer.getvalue()

@@ -8,7 +8,10 @@ class PageSpec:
     script: str  # path from the project root
     title_key: str  # locale key of the menu title
     icon: str
-    url_path: str  # "" for the default page, served at /
+    # "" for the default page (served at /), else a path that is NOT the file's stem: until the first
+    # st.navigation call in a server process, Streamlit treats pages/ as a v1 pages folder and would run
+    # pages/<stem>.py alone, without app.py (see dashboard/cli.py serve).
+    url_path: str
 
     @property
     def is_default(self) -> bool:
@@ -17,4 +20,5 @@ class PageSpec:
 
 PAGES = [
     PageSpec("pages/overview.py", "nav.overview", ":material/dashboard:", ""),
+    PageSpec("pages/nine_grid.py", "nav.nine_grid", ":material/grid_view:", "nine-grid"),
 ]

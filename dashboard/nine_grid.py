@@ -78,15 +78,20 @@ def period_months(date_from: date, date_to: date) -> list[date]:
     return months
 
 
+def cutoffs() -> tuple[float, float]:
+    """The cumulative cut-offs in force (settings file)."""
+    return tuple(settings()["nine_grid"]["cutoffs"])
+
+
 def _thresholds() -> dict:
     ng = settings()["nine_grid"]
     return {"cutoffs": tuple(ng["cutoffs"]), "drop_days": ng["drop_days"], "fast_share": ng["fast_share"]}
 
 
-def grid(run: Runner, scope: Scope, customer_id: int | None, date_from: date, date_to: date) -> Grid:
-    """Classify the SKUs of one store (or all POS stores in scope) over one period."""
+def grid(run: Runner, scope: Scope, date_from: date, date_to: date) -> Grid:
+    """Classify the SKUs of the scope's POS stores (one store when it names a customer) over a period."""
     months = period_months(date_from, date_to)
-    params = {**scope.params(), "date_from": date_from, "date_to": date_to, "customer_id": customer_id}
+    params = {**scope.params(), "date_from": date_from, "date_to": date_to}
     totals = run("nine_grid/sku_totals", params)
     days = sum((month_end(m) - m).days + 1 for m in months)
     if totals.empty or not days:
@@ -115,8 +120,8 @@ def moved_skus(before: Grid, after: Grid) -> pd.DataFrame:
 
 
 def kpis(run: Runner, scope: Scope) -> dict:
-    """nine_grid.* of the scope and period: all POS stores together, or the scope's one store."""
-    g = grid(run, scope, scope.customer, scope.date_from, scope.date_to)
+    """nine_grid.* of the scope and period: its POS stores together, or its one store."""
+    g = grid(run, scope, scope.date_from, scope.date_to)
     if g.empty:
         return {"nine_grid.cell_counts": None, "nine_grid.hits": None, "nine_grid.slow_sellers": None}
     counts = g.counts()
@@ -127,9 +132,8 @@ def kpis(run: Runner, scope: Scope) -> dict:
     }
 
 
-def page_figures(run: Runner, scope: Scope, customer_id, before: tuple[date, date], after: tuple[date, date]):
+def page_figures(run: Runner, scope: Scope, before: tuple[date, date], after: tuple[date, date]):
     """Everything the page draws: the stores to pick from, the period's grid, and the two compared."""
-    stores = run("nine_grid/stores", scope.filter_params())
-    current = grid(run, scope, customer_id, scope.date_from, scope.date_to)
-    compared = (grid(run, scope, customer_id, *before), grid(run, scope, customer_id, *after))
-    return stores, current, compared
+    stores = run("nine_grid/stores", scope.without_customer().filter_params())
+    current = grid(run, scope, scope.date_from, scope.date_to)
+    return stores, current, (grid(run, scope, *before), grid(run, scope, *after))

@@ -2,6 +2,7 @@
 tests one `streamlit run` server on the demo DB with Playwright driving Debian's Chromium."""
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -16,6 +17,7 @@ from dashboard import store
 from tests.fixture_db import build_fixture
 
 ARTIFACTS = Path(__file__).parent / "artifacts"
+BASE_PATH_PROBE = re.compile(r"/[^/]+/_stcore/(health|host-config)$")
 
 
 @pytest.fixture(scope="session")
@@ -66,12 +68,12 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def server(demo_db):
+def start_server(db: Path) -> tuple[subprocess.Popen, str]:
+    """`python -m dashboard serve` on a free port over `db`; returns the process and its URL when healthy."""
     port = _free_port()
-    env = {**os.environ, "DASHBOARD_DB": str(demo_db)}
+    env = {**os.environ, "DASHBOARD_DB": str(db)}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+        [sys.executable, "-m", "dashboard", "serve", "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true"],
         cwd=store.ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
     )  # fmt: skip
@@ -80,15 +82,23 @@ def server(demo_db):
     while time.time() < deadline:
         try:
             if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).read() == b"ok":
-                break
+                return proc, url
         except OSError:
             time.sleep(0.3)
-    else:
-        proc.kill()
-        pytest.fail("streamlit did not come up: " + proc.stdout.read().decode(errors="replace")[-2000:])
-    yield url
+    proc.kill()
+    pytest.fail("streamlit did not come up: " + proc.stdout.read().decode(errors="replace")[-2000:])
+
+
+def stop_server(proc: subprocess.Popen) -> None:
     proc.terminate()
     proc.wait(timeout=20)
+
+
+@pytest.fixture(scope="session")
+def server(demo_db):
+    proc, url = start_server(demo_db)
+    yield url
+    stop_server(proc)
 
 
 @pytest.fixture(scope="session")
@@ -108,19 +118,30 @@ def page(browser):
     context = browser.new_context(viewport={"width": 1440, "height": 1000}, locale="zh-CN")
     tab = context.new_page()
     tab.console_errors = []
-    tab.on("console", lambda m: tab.console_errors.append(m.text) if m.type == "error" else None)
+
+    def on_console(message) -> None:
+        # On a deep link Streamlit's frontend first looks for itself under the page's path
+        # (/<page>/_stcore/health, /<page>/_stcore/host-config); those 404s are its normal probing.
+        if message.type == "error" and not BASE_PATH_PROBE.search(message.location.get("url", "")):
+            tab.console_errors.append(f"{message.text} ({message.location.get('url', '')})")
+
+    tab.on("console", on_console)
     tab.on("pageerror", lambda e: tab.console_errors.append(str(e)))
     yield tab
     context.close()
 
 
 def wait_ready(tab) -> None:
-    """Wait for the app to be drawn and every script run to finish."""
-    tab.wait_for_selector('[data-testid="stApp"]', timeout=30_000)
+    """Wait until the script run is over and every element has replaced its loading skeleton
+    (checked twice: a session's first load runs the script twice)."""
     tab.wait_for_selector('[data-testid="stMain"] h1', timeout=30_000)
-    tab.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
-        " && document.querySelector('[data-testid=\"stApp\"]').dataset.teststate !== 'running'",
-        timeout=30_000,
-    )
-    tab.wait_for_timeout(500)  # let the last delta paint before a screenshot
+    done = """() => {
+        const app = document.querySelector('[data-testid="stApp"]');
+        return app && app.dataset.testScriptState === 'notRunning'
+            && !document.querySelector('[data-testid="stSkeleton"]')
+            && !document.querySelector('[data-testid="stStatusWidget"]');
+    }"""
+    for _ in range(2):
+        tab.wait_for_function(done, timeout=30_000)
+        tab.wait_for_timeout(400)
+    tab.wait_for_function(done, timeout=30_000)

@@ -17,9 +17,10 @@ from playwright.sync_api import expect
 from dashboard import kpis, store
 from dashboard.cards import overview_cards
 from dashboard.catalog import load_catalog
+from dashboard.i18n import t
 from dashboard.navigation import PAGES
 from dashboard.scope import Scope, default_scope
-from tests.conftest import ARTIFACTS, wait_ready
+from tests.conftest import ARTIFACTS, start_server, stop_server, wait_ready
 
 pytestmark = pytest.mark.browser
 
@@ -101,6 +102,26 @@ def test_filter_in_sidebar_sets_url_and_a_copied_url_opens_the_same_view(server,
     wait_ready(other)
     assert metric_values(other) == shown
     other.context.close()
+
+
+def test_a_deep_link_as_the_first_request_after_a_start(demo_db, page):
+    # Streamlit's v1 pages/ handling is on until the first st.navigation of a process; `serve` turns
+    # it off, so the very first request may name any page
+    proc, url = start_server(demo_db)
+    try:
+        spec = next(p for p in PAGES if not p.is_default)
+        page.goto(f"{url}/{spec.url_path}?lang=en")
+        wait_ready(page)
+        assert (
+            page.locator('[data-testid="stMain"] h1')
+            .first.inner_text()
+            .startswith(t(spec.title_key.removeprefix("nav.") + ".heading", "en"))
+        )
+        assert page.get_by_text("Page not found").count() == 0
+        assert page.locator('[data-testid="stException"]').count() == 0
+        assert page.console_errors == []
+    finally:
+        stop_server(proc)
 
 
 def location(tab) -> str:
