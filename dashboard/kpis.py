@@ -60,8 +60,15 @@ def overview_figures(run: Runner, scope: Scope, first_day: date | None = None) -
     return overview(run, scope), overview(run, previous)
 
 
+def tickets(run: Runner, scope: Scope) -> dict:
+    """The `tickets.*` KPIs (咨询投诉闭环), computed by the tickets page's own module."""
+    from dashboard.tickets import ticket_kpis
+
+    return ticket_kpis(run, scope)
+
+
 # Each page area adds its function here: (run, scope) -> {dotted name: value}.
-AREAS: list[Callable[[Runner, Scope], dict]] = [overview]
+AREAS: list[Callable[[Runner, Scope], dict]] = [overview, tickets]
 
 
 def all_kpis(run: Runner, scope: Scope) -> dict:

@@ -17,4 +17,5 @@ class PageSpec:
 
 PAGES = [
     PageSpec("pages/overview.py", "nav.overview", ":material/dashboard:", ""),
+    PageSpec("pages/tickets.py", "nav.tickets", ":material/support_agent:", "tickets"),
 ]
