@@ -59,7 +59,22 @@ def lang() -> str:
 
 def current_scope() -> Scope:
     """The scope the sidebar set in this run (the entry script runs before every page)."""
+    if "_scope" not in st.session_state:
+        _run_entry_first()
     return st.session_state["_scope"]
+
+
+def _run_entry_first() -> None:
+    """Rerun through the entry script when Streamlit ran a page alone.
+
+    With a pages/ folder, Streamlit starts each process in its old pages-directory mode until some run
+    calls st.navigation: a process's first request for a page URL (a shared link to /tickets after a
+    restart) runs that page without app.py. Leaving that mode and rerunning lets app.py set the scope.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    PagesManager.uses_pages_directory = False
+    st.rerun()
 
 
 def _query_now() -> dict[str, list[str]]:
