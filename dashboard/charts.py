@@ -41,6 +41,15 @@ def _label(kind: str, code, lang: str) -> str:
     return label(kind, code, lang)
 
 
+def _styled(fig: go.Figure, lang: str, height: int = 360) -> go.Figure:
+    """The house style with room for a title above the legend, so the two never overlap."""
+    style(fig, lang, height)
+    fig.update_layout(
+        margin={"t": 84}, title={"y": 0.98, "yanchor": "top", "x": 0, "xanchor": "left", "font": {"size": 15}}
+    )
+    return fig
+
+
 def _empty(fig: go.Figure, lang: str) -> go.Figure:
     """A chart with nothing to draw says so, instead of showing blank axes."""
     fig.add_annotation(
@@ -62,7 +71,7 @@ def ticket_volume(volume, by: str, grain: str, lang: str) -> go.Figure:
         grain=_t(f"tickets.grain.{grain}", lang),
     )
     if volume.empty:
-        return style(_empty(fig.update_layout(title=title), lang), lang)
+        return _styled(_empty(fig.update_layout(title=title), lang), lang)
     table = volume.pivot_table(index="bucket", columns=by, values="n_tickets", aggfunc="sum", fill_value=0)
     order = table.sum().sort_values(ascending=False).index
     for code in order:
@@ -71,7 +80,7 @@ def ticket_volume(volume, by: str, grain: str, lang: str) -> go.Figure:
     fig.update_layout(title=title, barmode="stack", bargap=0.15)
     fig.update_yaxes(title=_t("tickets.axis.tickets", lang))
     fig.update_xaxes(title=None)
-    return style(fig, lang)
+    return _styled(fig, lang)
 
 
 def ticket_mix(received_by, lang: str) -> go.Figure:
@@ -79,7 +88,7 @@ def ticket_mix(received_by, lang: str) -> go.Figure:
     part = received_by[received_by["dimension"] == "channel"]
     fig = go.Figure(layout={"title": _t("tickets.chart.mix", lang)})
     if part.empty:
-        return style(_empty(fig, lang), lang)
+        return _styled(_empty(fig, lang), lang)
     names = [_label("channel", c, lang) for c in part["code"]]
     fig.add_pie(
         labels=names,
@@ -89,7 +98,7 @@ def ticket_mix(received_by, lang: str) -> go.Figure:
         textinfo="percent",
         hovertemplate="%{label}: %{value} (%{percent})<extra></extra>",
     )
-    fig = style(fig, lang)
+    fig = _styled(fig, lang)
     fig.update_layout(legend={"orientation": "v", "y": 0.5, "x": 1.02, "yanchor": "middle"})
     return fig
 
@@ -99,7 +108,7 @@ def ticket_topics(current, previous, lang: str, top: int = 8) -> go.Figure:
     fig = go.Figure(layout={"title": _t("tickets.chart.topics", lang)})
     cur = current[current["dimension"] == "topic"].set_index("code")["n_tickets"]
     if cur.empty:
-        return style(_empty(fig, lang), lang)
+        return _styled(_empty(fig, lang), lang)
     prev = previous[previous["dimension"] == "topic"].set_index("code")["n_tickets"]
     codes = list(cur.sort_values(ascending=False).index[:top])[::-1]  # largest on top
     names = [_label("topic", c, lang) for c in codes]
@@ -122,14 +131,14 @@ def ticket_topics(current, previous, lang: str, top: int = 8) -> go.Figure:
     )
     fig.update_layout(barmode="group")
     fig.update_xaxes(title=_t("tickets.axis.tickets", lang))
-    return style(fig, lang)
+    return _styled(fig, lang)
 
 
 def ticket_funnel(funnel, lang: str) -> go.Figure:
     """The closed loop as a funnel: tickets reaching each stage, median hours to it, how many sit there."""
     fig = go.Figure(layout={"title": _t("tickets.chart.funnel", lang)})
     if funnel.empty or funnel["n_reached"].iloc[0] == 0:
-        return style(_empty(fig, lang), lang)
+        return _styled(_empty(fig, lang), lang)
     names = [_label("ticket_stage", s, lang) for s in funnel["stage"]]
     text = [
         _t(
@@ -149,14 +158,14 @@ def ticket_funnel(funnel, lang: str) -> go.Figure:
         marker_color=PALETTE[0],
         hovertemplate="%{y}: %{x}<extra></extra>",
     )
-    return style(fig, lang)
+    return _styled(fig, lang)
 
 
 def ticket_closure(curves: dict, summary, lang: str) -> go.Figure:
     """Kaplan-Meier curves of time to resolution by kind, with the 50 % line where the median is read."""
     fig = go.Figure(layout={"title": _t("tickets.chart.closure", lang)})
     if not curves:
-        return style(_empty(fig, lang), lang)
+        return _styled(_empty(fig, lang), lang)
     for i, (kind, curve) in enumerate(curves.items()):
         name = _t("tickets.all_kinds", lang) if kind == "all" else _label("ticket_kind", kind, lang)
         fig.add_scatter(
@@ -174,14 +183,14 @@ def ticket_closure(curves: dict, summary, lang: str) -> go.Figure:
     fig.add_hline(y=0.9, line_dash="dot", line_color="#bbbbbb", annotation_text=_t("tickets.p90_line", lang))
     fig.update_xaxes(title=_t("tickets.axis.hours", lang), rangemode="tozero")
     fig.update_yaxes(title=_t("tickets.axis.resolved_share", lang), tickformat=".0%", range=[0, 1.02])
-    return style(fig, lang, height=380)
+    return _styled(fig, lang, height=380)
 
 
 def ticket_sla_trend(volume, grain: str, target: float, lang: str) -> go.Figure:
     """Response and resolution SLA rates per bucket, with the target line."""
     fig = go.Figure(layout={"title": _t("tickets.chart.sla", lang, grain=_t(f"tickets.grain.{grain}", lang))})
     if volume.empty:
-        return style(_empty(fig, lang), lang)
+        return _styled(_empty(fig, lang), lang)
     sums = volume.groupby("bucket")[
         ["response_met", "response_breach", "resolution_met", "resolution_breach"]
     ].sum()
@@ -204,7 +213,7 @@ def ticket_sla_trend(volume, grain: str, target: float, lang: str) -> go.Figure:
         annotation_text=_t("tickets.target_line", lang, value=f"{target:.0%}"),
     )
     fig.update_yaxes(title=_t("tickets.axis.rate", lang), tickformat=".0%", range=[0, 1.05])
-    return style(fig, lang)
+    return _styled(fig, lang)
 
 
 def ticket_backlog(by_age: dict, lang: str) -> go.Figure:
@@ -220,7 +229,7 @@ def ticket_backlog(by_age: dict, lang: str) -> go.Figure:
         hovertemplate="%{x}: %{y}<extra></extra>",
     )
     fig.update_yaxes(title=_t("tickets.axis.tickets", lang), rangemode="tozero")
-    return style(fig, lang, height=320)
+    return _styled(fig, lang, height=320)
 
 
 def ticket_ranking(
@@ -232,7 +241,7 @@ def ticket_ranking(
     )
     part = ranking[(ranking["unit"] == unit) & ranking[measure].notna()]
     if part.empty:
-        return style(_empty(fig, lang), lang)
+        return _styled(_empty(fig, lang), lang)
     part = part.sort_values([measure, "unit_id"], ascending=[True, False])  # plotly draws bottom-up
     names = [ranking_name(r, lang) for r in part.itertuples()]
     fig.add_bar(
@@ -252,7 +261,7 @@ def ticket_ranking(
     fig.update_xaxes(
         title=_t(f"tickets.{measure.removesuffix('_rate')}", lang), tickformat=".0%", range=[0, 1.05]
     )
-    return style(fig, lang, height=max(320, 22 * len(part) + 90))
+    return _styled(fig, lang, height=max(320, 22 * len(part) + 90))
 
 
 def ranking_name(row, lang: str) -> str:
@@ -287,4 +296,4 @@ def ticket_timeline(ticket: dict, lang: str) -> go.Figure:
         hovertemplate="%{y}: %{x}<extra></extra>",
     )
     fig.update_yaxes(categoryorder="array", categoryarray=names[::-1])
-    return style(fig, lang, height=300)
+    return _styled(fig, lang, height=300)

@@ -2,6 +2,7 @@
 tests one `streamlit run` server on the demo DB with Playwright driving Debian's Chromium."""
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -103,12 +104,22 @@ def browser():
         b.close()
 
 
+def _is_error(message) -> bool:
+    """A console error, less Streamlit's base-path probe: opened at /<page>, its frontend first asks
+    /<page>/_stcore/health and /host-config, gets a 404 and falls back to the root."""
+    if message.type != "error":
+        return False
+    url = (message.location or {}).get("url", "")
+    probe = re.search(r"/[^/]+/_stcore/(health|host-config)$", url.split("?")[0])
+    return not (probe and "404" in message.text)
+
+
 @pytest.fixture
 def page(browser):
     context = browser.new_context(viewport={"width": 1440, "height": 1000}, locale="zh-CN")
     tab = context.new_page()
     tab.console_errors = []
-    tab.on("console", lambda m: tab.console_errors.append(m.text) if m.type == "error" else None)
+    tab.on("console", lambda m: tab.console_errors.append(m.text) if _is_error(m) else None)
     tab.on("pageerror", lambda e: tab.console_errors.append(str(e)))
     yield tab
     context.close()
@@ -120,7 +131,8 @@ def wait_ready(tab) -> None:
     tab.wait_for_selector('[data-testid="stMain"] h1', timeout=30_000)
     tab.wait_for_function(
         "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
-        " && document.querySelector('[data-testid=\"stApp\"]').dataset.teststate !== 'running'",
+        " && document.querySelector('[data-testid=\"stApp\"]').dataset.teststate !== 'running'"
+        " && !document.querySelector('[data-stale=\"true\"]')",
         timeout=30_000,
     )
     tab.wait_for_timeout(500)  # let the last delta paint before a screenshot
