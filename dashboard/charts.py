@@ -261,7 +261,7 @@ def ticket_ranking(
     fig.update_xaxes(
         title=_t(f"tickets.{measure.removesuffix('_rate')}", lang), tickformat=".0%", range=[0, 1.05]
     )
-    return _styled(fig, lang, height=max(320, 22 * len(part) + 90))
+    return _styled(fig, lang, height=max(320, 18 * len(part) + 110))
 
 
 def ranking_name(row, lang: str) -> str:
