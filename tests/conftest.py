@@ -132,7 +132,7 @@ def wait_ready(tab) -> None:
     tab.wait_for_function(
         "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
         " && document.querySelector('[data-testid=\"stApp\"]').dataset.teststate !== 'running'"
-        " && !document.querySelector('[data-stale=\"true\"], [data-testid=\"stSkeleton\"]')",
+        ' && !document.querySelector(\'[data-stale="true"], [data-testid="stSkeleton"]\')',
         timeout=30_000,
     )
     tab.wait_for_timeout(500)  # let the last delta paint before a screenshot
