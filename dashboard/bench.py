@@ -11,7 +11,7 @@ import time
 from functools import partial
 from pathlib import Path
 
-from dashboard import kpis, nine_grid, store
+from dashboard import kpis, nine_grid, store, tickets
 from dashboard.catalog import load_catalog
 from dashboard.scope import default_scope
 
@@ -24,6 +24,9 @@ PAGES = {
     "overview": lambda run, scope, catalog: kpis.overview_figures(run, scope, catalog.first_day),
     "nine-grid": lambda run, scope, catalog: nine_grid.page_figures(
         run, scope, (scope.previous().date_from, scope.previous().date_to), (scope.date_from, scope.date_to)
+    ),
+    "complaints": lambda run, scope, catalog: tickets.figures(
+        tickets.gather(run, scope, catalog.first_day), "zh"
     ),
 }
 

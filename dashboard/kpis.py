@@ -63,9 +63,9 @@ def overview_figures(run: Runner, scope: Scope, first_day: date | None = None) -
 def _areas() -> list[Callable[[Runner, Scope], dict]]:
     """Each page area's KPI function, (run, scope) -> {dotted name: value}; imported when asked for,
     since the areas build on this module."""
-    from dashboard import nine_grid
+    from dashboard import nine_grid, tickets
 
-    return [overview, nine_grid.kpis]
+    return [overview, tickets.ticket_kpis, nine_grid.kpis]
 
 
 def all_kpis(run: Runner, scope: Scope) -> dict:

@@ -20,5 +20,6 @@ class PageSpec:
 
 PAGES = [
     PageSpec("pages/overview.py", "nav.overview", ":material/dashboard:", ""),
+    PageSpec("pages/tickets.py", "nav.tickets", ":material/support_agent:", "complaints"),
     PageSpec("pages/nine_grid.py", "nav.nine_grid", ":material/grid_view:", "nine-grid"),
 ]

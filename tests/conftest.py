@@ -17,7 +17,6 @@ from dashboard import store
 from tests.fixture_db import build_fixture
 
 ARTIFACTS = Path(__file__).parent / "artifacts"
-BASE_PATH_PROBE = re.compile(r"/[^/]+/_stcore/(health|host-config)$")
 
 
 @pytest.fixture(scope="session")
@@ -113,19 +112,23 @@ def browser():
         b.close()
 
 
+def _is_error(message) -> bool:
+    """A console error, less Streamlit's base-path probe: opened at /<page>, its frontend first asks
+    /<page>/_stcore/health and /host-config, gets a 404 and falls back to the root."""
+    if message.type != "error":
+        return False
+    url = (message.location or {}).get("url", "")
+    probe = re.search(r"/[^/]+/_stcore/(health|host-config)$", url.split("?")[0])
+    return not (probe and "404" in message.text)
+
+
 @pytest.fixture
 def page(browser):
     context = browser.new_context(viewport={"width": 1440, "height": 1000}, locale="zh-CN")
     tab = context.new_page()
     tab.console_errors = []
 
-    def on_console(message) -> None:
-        # On a deep link Streamlit's frontend first looks for itself under the page's path
-        # (/<page>/_stcore/health, /<page>/_stcore/host-config); those 404s are its normal probing.
-        if message.type == "error" and not BASE_PATH_PROBE.search(message.location.get("url", "")):
-            tab.console_errors.append(f"{message.text} ({message.location.get('url', '')})")
-
-    tab.on("console", on_console)
+    tab.on("console", lambda m: tab.console_errors.append(m.text) if _is_error(m) else None)
     tab.on("pageerror", lambda e: tab.console_errors.append(str(e)))
     yield tab
     context.close()
@@ -138,7 +141,7 @@ def wait_ready(tab) -> None:
     done = """() => {
         const app = document.querySelector('[data-testid="stApp"]');
         return app && app.dataset.testScriptState === 'notRunning'
-            && !document.querySelector('[data-testid="stSkeleton"]')
+            && !document.querySelector('[data-testid="stSkeleton"], [data-stale="true"]')
             && !document.querySelector('[data-testid="stStatusWidget"]');
     }"""
     for _ in range(2):

@@ -1,0 +1,392 @@
+"""The tickets area (咨询投诉闭环): its KPIs, the data its page shows, its cards, tables and figures.
+
+One function gathers everything the page queries, so the page, the CLI and the benchmark see the same
+numbers. No Streamlit here; the page places what these functions return.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+import pandas as pd
+
+from dashboard import charts
+from dashboard.cards import Card
+from dashboard.i18n import fmt_count, fmt_delta, fmt_number, fmt_pct, label, t
+from dashboard.metrics import km
+from dashboard.scope import Scope
+from dashboard.settings import settings
+
+CHANNELS = ("hotline_12313", "ordering_web", "qr_miniprogram", "wechat", "ai_service", "staff_entry")
+KINDS = ("consultation", "complaint", "report", "suggestion")
+TOPICS = (
+    "supply",
+    "price",
+    "service_attitude",
+    "delivery",
+    "ordering_system",
+    "settlement",
+    "grade",
+    "licensing",
+    "other",
+)
+AGE_BUCKETS = ("lt_24h", "1_3d", "3_7d", "gt_7d")
+STAGES = ("received", "responded", "routed", "resolved", "callback")
+RATES = (
+    "response_sla_rate",
+    "resolution_sla_rate",
+    "callback_rate",
+    "callback_satisfied_rate",
+    "closed_loop_rate",
+)
+
+
+def targets() -> dict:
+    """SLA targets from the settings file: response hours, resolution hours per kind, the rate to reach."""
+    conf = settings().get("tickets", {})
+    return {
+        "response_hours": float(conf.get("response_target_hours", 24)),
+        "resolution_hours": {k: float(v) for k, v in conf.get("resolution_target_hours", {}).items()},
+        "sla_rate": float(conf.get("sla_rate_target", 0.9)),
+    }
+
+
+def target_params(scope: Scope) -> dict:
+    """Scope parameters plus the SLA targets, for the queries that judge tickets against them."""
+    goal = targets()
+    kinds = [k for k in KINDS if k in goal["resolution_hours"]]
+    return {
+        **scope.params(),
+        "response_target_hours": goal["response_hours"],
+        "resolution_kinds": kinds,
+        "resolution_hours": [goal["resolution_hours"][k] for k in kinds],
+    }
+
+
+def _plain(value):
+    from dashboard.kpis import plain
+
+    return plain(value)
+
+
+def _by(frame: pd.DataFrame, dimension: str, codes) -> dict:
+    part = frame[frame["dimension"] == dimension]
+    counts = dict(zip(part["code"], part["n_tickets"], strict=True))
+    return {code: int(counts.get(code, 0)) for code in codes}
+
+
+def resolution_curves(times: pd.DataFrame) -> tuple[dict, pd.DataFrame]:
+    """Kaplan-Meier curves of time to resolution, overall ('all') and per kind, and their read-offs."""
+    curves, rows = {}, []
+    for kind in ("all", *KINDS):
+        part = times if kind == "all" else times[times["kind"] == kind]
+        if part.empty:
+            continue
+        curve = km.kaplan_meier(part["hours"], part["is_resolved"])
+        resolved = part.loc[part["is_resolved"], "hours"].clip(lower=0)
+        curves[kind] = curve
+        rows.append(
+            {
+                "kind": kind,
+                "n": len(part),
+                "n_open": int((~part["is_resolved"]).sum()),
+                "km_median": km.median(curve),
+                "km_p90": km.quantile(curve, 0.9),
+                "naive_median": float(resolved.median()) if len(resolved) else None,
+            }
+        )
+    return curves, pd.DataFrame(rows, columns=["kind", "n", "n_open", "km_median", "km_p90", "naive_median"])
+
+
+def kpis_from(row: dict, received_by: pd.DataFrame, summary: pd.DataFrame) -> dict:
+    """The `tickets.*` KPIs from the one-row kpis query, the breakdowns and the Kaplan-Meier read-offs."""
+    overall = summary[summary["kind"] == "all"]
+    return {
+        "tickets.received": _plain(row["received"]),
+        "tickets.received_by_channel": _by(received_by, "channel", CHANNELS),
+        "tickets.received_by_kind": _by(received_by, "kind", KINDS),
+        "tickets.received_by_topic": _by(received_by, "topic", TOPICS),
+        "tickets.response_sla_rate": _plain(row["response_sla_rate"]),
+        "tickets.response_hours_median": _plain(row["response_hours_median"]),
+        "tickets.resolution_sla_rate": _plain(row["resolution_sla_rate"]),
+        "tickets.resolution_hours_median": None if overall.empty else _plain(overall["km_median"].iloc[0]),
+        "tickets.callback_rate": _plain(row["callback_rate"]),
+        "tickets.callback_satisfied_rate": _plain(row["callback_satisfied_rate"]),
+        "tickets.closed_loop_rate": _plain(row["closed_loop_rate"]),
+        "tickets.backlog": _plain(row["backlog"]),
+        "tickets.backlog_by_age": {b: int(row[f"backlog_{b}"]) for b in AGE_BUCKETS},
+    }
+
+
+def ticket_kpis(run, scope: Scope) -> dict:
+    """Every `tickets.*` KPI of DESIGN.md section 5 for one scope (`python -m dashboard kpis`)."""
+    row = run("tickets/kpis", target_params(scope)).to_dict("records")[0]
+    _, summary = resolution_curves(run("tickets/resolution_times", scope.params()))
+    return kpis_from(row, run("tickets/received_by", scope.params()), summary)
+
+
+def grain(scope: Scope) -> str:
+    """Volume buckets that keep a chart readable: days up to two months, weeks up to a year, else months."""
+    return "day" if scope.days <= 62 else "week" if scope.days <= 371 else "month"
+
+
+@dataclass
+class TicketData:
+    """Everything the tickets page shows for one scope, gathered by one function."""
+
+    scope: Scope
+    kpis: dict
+    previous_kpis: dict
+    extra: dict  # figures of the kpis query that are not KPIs (reopened, resolved)
+    received_by: pd.DataFrame
+    previous_received_by: pd.DataFrame
+    grain: str
+    volume: pd.DataFrame
+    funnel: pd.DataFrame
+    curves: dict
+    closure: pd.DataFrame
+    ranking: pd.DataFrame
+    backlog: pd.DataFrame
+    tickets: pd.DataFrame
+    targets: dict = field(default_factory=targets)
+
+
+def gather(run, scope: Scope, first_day: date | None = None) -> TicketData:
+    """Run every query of the page (the page with the cached runner, the bench without)."""
+    params, judged = scope.params(), target_params(scope)
+    row = run("tickets/kpis", judged).to_dict("records")[0]
+    received_by = run("tickets/received_by", params)
+    curves, closure = resolution_curves(run("tickets/resolution_times", params))
+    previous = scope.previous()
+    if first_day is not None and previous.date_from < first_day:
+        previous_kpis, previous_by = {}, received_by.iloc[0:0]
+    else:
+        previous_kpis, previous_by = ticket_kpis(run, previous), run("tickets/received_by", previous.params())
+    backlog_params = {k: v for k, v in judged.items() if k != "date_from"}
+    return TicketData(
+        scope=scope,
+        kpis=kpis_from(row, received_by, closure),
+        previous_kpis=previous_kpis,
+        extra={"reopened": int(row["reopened"]), "resolved": int(row["resolved"])},
+        received_by=received_by,
+        previous_received_by=previous_by,
+        grain=grain(scope),
+        volume=run("tickets/volume", {**judged, "grain": grain(scope)}),
+        funnel=run("tickets/funnel", params),
+        curves=curves,
+        closure=closure,
+        ranking=run("tickets/ranking", judged),
+        backlog=run("tickets/backlog", backlog_params),
+        tickets=run("tickets/list", judged),
+    )
+
+
+# ---- cards ------------------------------------------------------------------------------------------
+
+
+def fmt_hours(value, lang: str) -> str:
+    return "—" if value is None or pd.isna(value) else t("tickets.hours", lang, value=fmt_number(value))
+
+
+def cards(data: TicketData, lang: str) -> list[Card]:
+    """Six headline cards: volume, the two SLA rates, closure time, the loop, the backlog."""
+    cur, prev = data.kpis, data.previous_kpis
+
+    def delta(key: str, kind: str):
+        a, b = cur.get(key), prev.get(key)
+        return None if a is None or b is None else fmt_delta(a - b, kind, lang)
+
+    overall = data.closure[data.closure["kind"] == "all"]
+    naive = None if overall.empty else overall["naive_median"].iloc[0]
+    overdue = int(data.backlog["is_overdue"].sum()) if len(data.backlog) else 0
+    received = cur["tickets.received"]
+    return [
+        Card(
+            "tickets.received",
+            t("tickets.card.received", lang),
+            fmt_count(received, lang),
+            delta("tickets.received", "count"),
+            "inverse",
+            t("tickets.card.reopened", lang, value=fmt_count(data.extra["reopened"], lang)),
+        ),
+        Card(
+            "tickets.response_sla_rate",
+            t("tickets.card.response_sla", lang),
+            fmt_pct(cur["tickets.response_sla_rate"]),
+            delta("tickets.response_sla_rate", "pct"),
+            "normal",
+            t(
+                "tickets.card.response_median",
+                lang,
+                value=fmt_hours(cur["tickets.response_hours_median"], lang),
+            ),
+        ),
+        Card(
+            "tickets.resolution_sla_rate",
+            t("tickets.card.resolution_sla", lang),
+            fmt_pct(cur["tickets.resolution_sla_rate"]),
+            delta("tickets.resolution_sla_rate", "pct"),
+            "normal",
+            t("tickets.card.target_rate", lang, value=fmt_pct(data.targets["sla_rate"], 0)),
+        ),
+        Card(
+            "tickets.resolution_hours_median",
+            t("tickets.card.resolution_median", lang),
+            fmt_hours(cur["tickets.resolution_hours_median"], lang),
+            delta("tickets.resolution_hours_median", "points"),
+            "inverse",
+            t("tickets.card.naive_median", lang, value=fmt_hours(naive, lang)),
+        ),
+        Card(
+            "tickets.closed_loop_rate",
+            t("tickets.card.closed_loop", lang),
+            fmt_pct(cur["tickets.closed_loop_rate"]),
+            delta("tickets.closed_loop_rate", "pct"),
+            "normal",
+            t(
+                "tickets.card.callback",
+                lang,
+                rate=fmt_pct(cur["tickets.callback_rate"]),
+                satisfied=fmt_pct(cur["tickets.callback_satisfied_rate"]),
+            ),
+        ),
+        Card(
+            "tickets.backlog",
+            t("tickets.card.backlog", lang),
+            fmt_count(cur["tickets.backlog"], lang),
+            delta("tickets.backlog", "count"),
+            "inverse",
+            t("tickets.card.overdue", lang, value=fmt_count(overdue, lang)),
+        ),
+    ]
+
+
+# ---- tables -----------------------------------------------------------------------------------------
+
+
+def _when(series: pd.Series) -> pd.Series:
+    return series.map(lambda v: "—" if pd.isna(v) else pd.Timestamp(v).strftime("%Y-%m-%d %H:%M"))
+
+
+def _names(series: pd.Series, lang: str) -> pd.Series:
+    return series.map(lambda v: t("tickets.unassigned", lang) if v is None or pd.isna(v) else v)
+
+
+def _codes(series: pd.Series, kind: str, lang: str) -> pd.Series:
+    return series.map(lambda v: "—" if v is None or pd.isna(v) else label(kind, v, lang))
+
+
+def work_list(data: TicketData, lang: str, overdue_only: bool = True) -> pd.DataFrame:
+    """The station head's list: open tickets at the period end, oldest first, headers in the language."""
+    rows = data.backlog[data.backlog["is_overdue"]] if overdue_only else data.backlog
+    h = lambda key: t(f"tickets.col.{key}", lang)  # noqa: E731
+    return pd.DataFrame(
+        {
+            h("ticket_id"): rows["ticket_id"],
+            h("shop"): rows["shop_name"],
+            h("station"): rows["station_name"],
+            h("route"): rows["route_name"],
+            h("owner"): _names(rows["owner_name"], lang),
+            h("kind"): _codes(rows["kind"], "ticket_kind", lang),
+            h("topic"): _codes(rows["topic"], "topic", lang),
+            h("stage"): _codes(rows["stage"], "ticket_stage", lang),
+            h("received_at"): _when(rows["received_at"]),
+            h("age_days"): (rows["age_hours"] / 24).round(1),
+            h("age_bucket"): _codes(rows["age_bucket"], "ticket_age", lang),
+        }
+    )
+
+
+def search(frame: pd.DataFrame, text: str) -> pd.DataFrame:
+    """Tickets whose id, shop, customer, owner, route or station contains the text (case-insensitive)."""
+    text = (text or "").strip().lower()
+    if not text:
+        return frame
+    columns = ["ticket_id", "customer_id", "shop_name", "owner_name", "route_name", "station_name"]
+    hay = frame[columns].astype("string").fillna("").agg(" ".join, axis=1).str.lower()
+    return frame[hay.str.contains(text, regex=False)]
+
+
+def ticket_table(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The ticket table as shown and downloaded: labels, not codes; a dash where a stage has not happened."""
+    h = lambda key: t(f"tickets.col.{key}", lang)  # noqa: E731
+    sla = lambda s: s.map(lambda v: t(f"tickets.sla.{v}", lang) if isinstance(v, str) else "—")  # noqa: E731
+    return pd.DataFrame(
+        {
+            h("ticket_id"): frame["ticket_id"],
+            h("shop"): frame["shop_name"],
+            h("station"): frame["station_name"],
+            h("route"): frame["route_name"],
+            h("owner"): _names(frame["owner_name"], lang),
+            h("channel"): _codes(frame["channel"], "channel", lang),
+            h("kind"): _codes(frame["kind"], "ticket_kind", lang),
+            h("topic"): _codes(frame["topic"], "topic", lang),
+            h("stage"): _codes(frame["stage"], "ticket_stage", lang),
+            h("received_at"): _when(frame["received_at"]),
+            h("response_sla"): sla(frame["response_sla"]),
+            h("resolution_sla"): sla(frame["resolution_sla"]),
+            h("callback_result"): _codes(frame["callback_result"], "callback_result", lang),
+            h("reopened"): frame["reopened_count"],
+        }
+    )
+
+
+# ---- figures ----------------------------------------------------------------------------------------
+
+
+def figures(data: TicketData, lang: str, volume_by: str = "channel", rank_by: str = "route") -> dict:
+    """Every chart of the page for one language and the user's two choices."""
+    return {
+        "volume": charts.ticket_volume(data.volume, volume_by, data.grain, lang),
+        "mix": charts.ticket_mix(data.received_by, lang),
+        "topics": charts.ticket_topics(data.received_by, data.previous_received_by, lang),
+        "funnel": charts.ticket_funnel(data.funnel, lang),
+        "closure": charts.ticket_closure(data.curves, data.closure, lang),
+        "sla": charts.ticket_sla_trend(data.volume, data.grain, data.targets["sla_rate"], lang),
+        "backlog": charts.ticket_backlog(data.kpis["tickets.backlog_by_age"], lang),
+        "ranking": charts.ticket_ranking(data.ranking, rank_by, data.targets["sla_rate"], lang),
+    }
+
+
+def closure_table(data: TicketData, lang: str) -> pd.DataFrame:
+    """Median and p90 read off the Kaplan-Meier curve beside the naive median, per kind."""
+    h = lambda key: t(f"tickets.col.{key}", lang)  # noqa: E731
+    c = data.closure
+    kind = c["kind"].map(
+        lambda k: t("tickets.all_kinds", lang) if k == "all" else label("ticket_kind", k, lang)
+    )
+    return pd.DataFrame(
+        {
+            h("kind"): kind,
+            h("n"): c["n"],
+            h("n_open"): c["n_open"],
+            h("km_median"): c["km_median"].map(lambda v: fmt_hours(v, lang)),
+            h("km_p90"): c["km_p90"].map(lambda v: fmt_hours(v, lang)),
+            h("naive_median"): c["naive_median"].map(lambda v: fmt_hours(v, lang)),
+        }
+    )
+
+
+def ranking_table(data: TicketData, unit: str, measure: str, lang: str) -> pd.DataFrame:
+    """One unit kind's rows, best first by the measure (ties by id), rates as percentages."""
+    part = data.ranking[data.ranking["unit"] == unit].copy()
+    part["_missing"] = part[measure].isna()
+    part = part.sort_values(["_missing", measure, "unit_id"], ascending=[True, False, True])
+    h = lambda key: t(f"tickets.col.{key}", lang)  # noqa: E731
+    table = pd.DataFrame(
+        {
+            h("unit"): [charts.ranking_name(r, lang) for r in part.itertuples()],
+            h("received"): part["received"],
+            h("response_hours_median"): part["response_hours_median"].map(fmt_number),
+        }
+    )
+    for rate in RATES:
+        table[t(f"tickets.{rate.removesuffix('_rate')}", lang)] = part[rate].map(fmt_pct).to_numpy()
+    return table
+
+
+def of_unit(frame: pd.DataFrame, unit: str, unit_ids) -> pd.DataFrame:
+    """The tickets of the clicked stations, routes or first owners."""
+    column = {"station": "station_id", "route": "route_id", "owner": "first_owner_id"}[unit]
+    return frame[frame[column].fillna("").isin(list(unit_ids))]

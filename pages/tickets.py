@@ -1,0 +1,140 @@
+"""Consultations and complaints (咨询投诉闭环): the loop, closure times, the 24-hour promise, work list."""
+
+import streamlit as st
+
+from dashboard import charts, tickets, web
+from dashboard.cards import scope_line
+from dashboard.downloads import csv_bytes
+from dashboard.i18n import t
+
+lang = web.lang()
+scope = web.current_scope()
+catalog = web.catalog()
+data = tickets.gather(web.run, scope, catalog.first_day)
+target = data.targets["sla_rate"]
+
+st.title(t("tickets.heading", lang))
+st.caption(scope_line(scope, catalog, lang))
+
+columns = st.columns(3)
+for i, card in enumerate(tickets.cards(data, lang)):
+    with columns[i % 3], st.container(border=True, key=f"kpi-{card.kpi.replace('.', '-')}"):
+        st.metric(
+            card.label,
+            card.value,
+            card.delta,
+            delta_color=card.delta_color,
+            delta_arrow=card.delta_arrow,
+            delta_description=t("overview.vs_previous_short", lang) if card.delta else None,
+        )
+        st.caption(card.caption)
+
+tab_summary, tab_backlog, tab_loop, tab_ranking, tab_list = st.tabs(
+    [t(f"tickets.tab.{key}", lang) for key in ("overview", "backlog", "loop", "ranking", "list")]
+)
+
+
+def _plot(fig, key: str, select: bool = False):
+    """Place a figure; charts a click acts on rerun with the selection."""
+    if select:
+        return st.plotly_chart(fig, key=key, on_select="rerun", selection_mode="points", width="stretch")
+    return st.plotly_chart(fig, key=key, width="stretch", config={"displaylogo": False})
+
+
+with tab_summary:
+    volume_by = st.segmented_control(
+        t("tickets.volume_by", lang),
+        options=["channel", "kind", "topic"],
+        format_func=lambda key: t(f"tickets.by.{key}", lang),
+        default="channel",
+        key="tk_volume_by",
+    )
+    _plot(charts.ticket_volume(data.volume, volume_by or "channel", data.grain, lang), "tk_volume")
+    left, right = st.columns(2)
+    with left:
+        _plot(charts.ticket_mix(data.received_by, lang), "tk_mix")
+    with right:
+        _plot(charts.ticket_topics(data.received_by, data.previous_received_by, lang), "tk_topics")
+
+with tab_backlog:
+    left, right = st.columns([1, 2])
+    with left:
+        _plot(charts.ticket_backlog(data.kpis["tickets.backlog_by_age"], lang), "tk_backlog")
+    with right:
+        overdue_only = st.toggle(t("tickets.overdue_only", lang), value=True, key="tk_overdue_only")
+        work = tickets.work_list(data, lang, overdue_only)
+        st.markdown(f"**{t('tickets.work_list', lang)}** · {t('tickets.shown_n', lang, n=len(work))}")
+        if work.empty:
+            st.info(t("tickets.work_list_empty", lang))
+        else:
+            st.dataframe(work, hide_index=True, width="stretch", height=360, key="tk_work")
+        st.download_button(
+            t("tickets.download", lang),
+            csv_bytes(work),
+            file_name=f"work-list-{scope.date_to}.csv",
+            mime="text/csv",
+            key="tk_work_csv",
+        )
+
+with tab_loop:
+    left, right = st.columns(2)
+    with left:
+        _plot(charts.ticket_funnel(data.funnel, lang), "tk_funnel")
+    with right:
+        _plot(charts.ticket_sla_trend(data.volume, data.grain, target, lang), "tk_sla")
+    _plot(charts.ticket_closure(data.curves, data.closure, lang), "tk_closure")
+    st.dataframe(tickets.closure_table(data, lang), hide_index=True, width="stretch", key="tk_closure_table")
+    st.caption(t("tickets.closure_note", lang))
+
+with tab_ranking:
+    left, right = st.columns(2)
+    with left:
+        unit = st.segmented_control(
+            t("tickets.rank_by", lang),
+            options=["station", "route", "owner"],
+            format_func=lambda key: t(f"tickets.unit.{key}", lang),
+            default="route",
+            key="tk_rank_by",
+        )
+    unit = unit or "route"
+    with right:
+        measure = st.selectbox(
+            t("tickets.measure", lang),
+            options=list(tickets.RATES),
+            index=1,
+            format_func=lambda key: t(f"tickets.{key.removesuffix('_rate')}", lang),
+            key="tk_measure",
+        )
+    picked = _plot(
+        charts.ticket_ranking(data.ranking, unit, target, lang, measure), f"tk_rank_{unit}_{measure}", True
+    )
+    st.caption(t("tickets.pick_bar", lang))
+    unit_ids = [p["customdata"][0] for p in picked.selection.points if p.get("customdata")]
+    if unit_ids:
+        shown = tickets.ticket_table(tickets.of_unit(data.tickets, unit, unit_ids), lang)
+        st.dataframe(shown, hide_index=True, width="stretch", key="tk_rank_tickets")
+    st.dataframe(tickets.ranking_table(data, unit, measure, lang), hide_index=True, width="stretch")
+
+with tab_list:
+    text = st.text_input(
+        t("tickets.search", lang), placeholder=t("tickets.search_placeholder", lang), key="tk_search"
+    )
+    found = tickets.search(data.tickets, text).reset_index(drop=True)
+    table = tickets.ticket_table(found, lang)
+    st.caption(f"{t('tickets.shown_n', lang, n=len(found))} · {t('tickets.pick_ticket', lang)}")
+    event = st.dataframe(
+        table, hide_index=True, width="stretch", height=380, key="tk_table",
+        on_select="rerun", selection_mode="single-row",
+    )  # fmt: skip
+    st.download_button(
+        t("tickets.download", lang),
+        csv_bytes(table),
+        file_name=f"tickets-{scope.date_from}-{scope.date_to}.csv",
+        mime="text/csv",
+        key="tk_table_csv",
+    )
+    rows = [i for i in event.selection.rows if i < len(found)]
+    if rows:
+        _plot(charts.ticket_timeline(found.iloc[rows[0]].to_dict(), lang), "tk_timeline")
+
+st.caption(t("tickets.caption", lang))

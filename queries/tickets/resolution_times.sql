@@ -1,0 +1,31 @@
+-- Time to resolution of each ticket received in the period, for the Kaplan-Meier curve: hours from
+-- receipt to resolution when resolved before E, else hours to E (right-censored, is_resolved false).
+with
+
+period as (
+    select
+        $date_from::date as date_from,
+        ($date_to::date + interval 1 day)::timestamp as end_ts
+),
+
+scoped as (
+    select customer_id
+    from scoped_customers($stations::varchar[], $routes::varchar[], $btypes::varchar[], $markets::varchar[], $customer::bigint)
+),
+
+final as (
+    select
+        tickets.kind,
+        coalesce(tickets.resolved_at < period.end_ts, false) as is_resolved,
+        date_diff(
+            'second',
+            tickets.received_at,
+            case when tickets.resolved_at < period.end_ts then tickets.resolved_at else period.end_ts end
+        ) / 3600.0 as hours
+    from tickets
+    join scoped using (customer_id)
+    cross join period
+    where tickets.received_at >= period.date_from and tickets.received_at < period.end_ts
+)
+
+select * from final

@@ -1,0 +1,240 @@
+"""The tickets area on hand-checkable data: KPIs, funnel, backlog, builders and the page.
+
+The base fixture (tests/fixture_db.py) is left as it is; a route R9 of station S1 with one customer (91)
+and tickets 101-109 is added here, so a scope on R9 sees only these. Period: October 2026, E = 1 Nov 00:00.
+
+ticket kind         received     responded      routed       resolved       callback       note
+101 a consultation  10-02 00:00  10-02 10:00    10-02 11:00  10-03 12:00    10-04 basic    36 h: late (24 h)
+102 b complaint     10-05 00:00  10-04 23:00    (missing)    10-06 00:00    10-07 unsat.   answer < receipt
+103 c report        10-10 00:00  10-11 06:00    -            -              -              open, 22 days
+104 d suggestion    10-30 12:00  -              -            -              -              open 36 h, silent
+105 e complaint     10-28 00:00  10-28 01:00    10-28 02:00  11-02 (>= E)   11-03 (>= E)   open as of E, 96 h
+106 f consultation  10-31 20:00  10-31 21:00    -            10-31 22:00    -              2 h, no callback
+107 g consultation  09-15 00:00  -              -            -              -              Sept.: backlog only
+108 h consultation  10-15 00:00  -              -            10-14 00:00    -              resolved < receipt
+109 i complaint     10-31 12:00  10-31 13:00    -            -              -              open 12 h, no owner
+"""
+
+from datetime import date
+from functools import partial
+
+import pytest
+
+from dashboard import charts, kpis, store, tickets
+from dashboard.scope import Scope
+from tests.fixture_db import build_fixture
+
+OCT = (date(2026, 10, 1), date(2026, 10, 31))
+R9 = Scope(*OCT, routes=("R9",))
+
+EXTRA = """
+insert into routes values ('R9', 'S1', '东站9线', 'CM1', 'IN1', 5);
+insert into customers values
+    (91, '370703000091', '九号小卖部', '周九', '13900000091', '东街9号', 'R9', 'Z', 'C', 3, 6, 'A', 5, false,
+     119.209, 36.809, '2015-01-01', 'active');
+insert into tickets values
+    (101, 91, 'hotline_12313', 'consultation', 'supply', 'CM1', '2026-10-02 00:00', '2026-10-02 10:00',
+     '2026-10-02 11:00', '2026-10-03 12:00', '2026-10-04 09:00', 'basic', 0),
+    (102, 91, 'ordering_web', 'complaint', 'price', 'CM1', '2026-10-05 00:00', '2026-10-04 23:00',
+     null, '2026-10-06 00:00', '2026-10-07 09:00', 'unsatisfied', 2),
+    (103, 91, 'qr_miniprogram', 'report', 'delivery', 'CM1', '2026-10-10 00:00', '2026-10-11 06:00',
+     null, null, null, null, 0),
+    (104, 91, 'wechat', 'suggestion', 'other', 'CM1', '2026-10-30 12:00', null, null, null, null, null, 0),
+    (105, 91, 'ai_service', 'complaint', 'supply', 'CM1', '2026-10-28 00:00', '2026-10-28 01:00',
+     '2026-10-28 02:00', '2026-11-02 00:00', '2026-11-03 00:00', 'satisfied', 0),
+    (106, 91, 'staff_entry', 'consultation', 'grade', 'CM1', '2026-10-31 20:00', '2026-10-31 21:00',
+     null, '2026-10-31 22:00', null, null, 0),
+    (107, 91, 'hotline_12313', 'consultation', 'supply', 'CM1', '2026-09-15 00:00', null, null, null, null,
+     null, 0),
+    (108, 91, 'hotline_12313', 'consultation', 'licensing', 'CM1', '2026-10-15 00:00', null, null,
+     '2026-10-14 00:00', null, null, 0),
+    (109, 91, 'wechat', 'complaint', 'supply', null, '2026-10-31 12:00', '2026-10-31 13:00', null, null,
+     null, null, 0);
+"""
+
+
+@pytest.fixture(scope="module")
+def tickets_db(tmp_path_factory):
+    path = build_fixture(tmp_path_factory.mktemp("tickets") / "tickets.duckdb")
+    con = store.connect(path, read_only=False)
+    con.execute(EXTRA)
+    con.execute("checkpoint")
+    con.close()
+    return path
+
+
+@pytest.fixture(scope="module")
+def run(tickets_db):
+    con = store.connect(tickets_db)
+    yield partial(store.run, con)
+    con.close()
+
+
+def test_route_r9_kpis_by_hand(run):
+    figures = tickets.ticket_kpis(run, R9)
+    expected = {
+        "tickets.received": 8,  # 101-109 less 107 (September)
+        "tickets.received_by_channel": {
+            "hotline_12313": 2,
+            "ordering_web": 1,
+            "qr_miniprogram": 1,
+            "wechat": 2,
+            "ai_service": 1,
+            "staff_entry": 1,
+        },  # fmt: skip
+        "tickets.received_by_kind": {"consultation": 3, "complaint": 3, "report": 1, "suggestion": 1},
+        "tickets.received_by_topic": {
+            "supply": 3,
+            "price": 1,
+            "service_attitude": 0,
+            "delivery": 1,
+            "ordering_system": 0,
+            "settlement": 0,
+            "grade": 1,
+            "licensing": 1,
+            "other": 1,
+        },  # fmt: skip
+        # met: a 10 h, b -1 h (out of order counts as within 24 h), e, f, i 1 h; breach: c 30 h,
+        # d and h not answered after more than 24 h -> 5 / 8
+        "tickets.response_sla_rate": 5 / 8,
+        # answered before E: -1, 1, 1, 1, 10, 30 -> (1 + 1) / 2
+        "tickets.response_hours_median": 1.0,
+        # met: b 24 <= 72, f 2 <= 24, h -24 <= 24; breach: a 36 > 24, c open 528 > 72, e open 96 > 72;
+        # d (36 < 168) and i (12 < 72) are still inside their targets: left out -> 3 / 6
+        "tickets.resolution_sla_rate": 0.5,
+        # KM: events h 0 (clipped), f 2, b 24, a 36; censored i 12, d 36, e 96, c 528.
+        # S: 7/8, 6/8, (i out), 6/8*4/5 = 0.6, 0.6*3/4 = 0.45 <= 0.5 at 36 h
+        "tickets.resolution_hours_median": 36.0,
+        # resolved before E: a, b, f, h; called back before E: a, b -> 2/4; satisfied or basic: a -> 1/2
+        "tickets.callback_rate": 0.5,
+        "tickets.callback_satisfied_rate": 0.5,
+        # all four stage times before E: a only (b has no routed time) -> 1/8
+        "tickets.closed_loop_rate": 1 / 8,
+        # open at E, any month: c (22 d), d (36 h), e (96 h, resolved only after E), g (47 d), i (12 h)
+        "tickets.backlog": 5,
+        "tickets.backlog_by_age": {"lt_24h": 1, "1_3d": 1, "3_7d": 1, "gt_7d": 2},
+    }
+    assert figures.keys() == expected.keys()
+    for name, value in expected.items():
+        assert figures[name] == (value if isinstance(value, dict) else pytest.approx(value)), name
+
+
+def test_base_fixture_october_by_hand(run):
+    # t1 consultation: 2 h answer, 20 h resolution, called back satisfied; t5 complaint: 48 h answer,
+    # 119 h resolution, no callback; t2 arrives one second before E: inside every target, censored.
+    # R9's tickets are excluded by scoping to the base routes.
+    figures = tickets.ticket_kpis(run, Scope(*OCT, routes=("R1", "R2", "R3")))
+    assert figures["tickets.received"] == 3
+    assert figures["tickets.response_sla_rate"] == 0.5  # t1 met, t5 breach, t2 left out
+    assert figures["tickets.response_hours_median"] == 25.0  # (2 + 48) / 2
+    assert figures["tickets.resolution_sla_rate"] == 0.5  # t1 met, t5 breach
+    assert figures["tickets.resolution_hours_median"] == 20.0  # t2 censored first; S(20) = 1/2
+    assert figures["tickets.callback_rate"] == 0.5 and figures["tickets.callback_satisfied_rate"] == 1.0
+    assert figures["tickets.closed_loop_rate"] == pytest.approx(1 / 3)
+    # backlog: t2 (1 s old) and t4 (received 30 Sep 23:00, 745 h)
+    assert figures["tickets.backlog"] == 2
+    assert figures["tickets.backlog_by_age"] == {"lt_24h": 1, "1_3d": 0, "3_7d": 0, "gt_7d": 1}
+
+
+def test_nothing_in_scope_gives_null_rates_and_zero_counts(run):
+    figures = tickets.ticket_kpis(run, Scope(*OCT, btypes=("M",)))
+    assert figures["tickets.received"] == 0 and figures["tickets.backlog"] == 0
+    for name in (
+        "response_sla_rate", "response_hours_median", "resolution_sla_rate", "resolution_hours_median",
+        "callback_rate", "callback_satisfied_rate", "closed_loop_rate",
+    ):  # fmt: skip
+        assert figures[f"tickets.{name}"] is None, name
+
+
+def test_kpis_cli_registry_includes_tickets(run):
+    figures = kpis.all_kpis(run, R9)
+    assert figures["tickets.received"] == 8 and figures["tickets.backlog"] == 5
+
+
+def test_funnel_stage_now_and_median_hours(run):
+    funnel = run("tickets/funnel", R9.params()).set_index("stage")
+    # reached: all 8; answered a b c e f i; routed a e; resolved a b f h; called back a b
+    assert funnel["n_reached"].to_dict() == {
+        "received": 8, "responded": 6, "routed": 2, "resolved": 4, "callback": 2,
+    }  # fmt: skip
+    # furthest stage now: d received; c i responded; e routed; f h resolved; a b called back
+    assert funnel["n_now"].to_dict() == {
+        "received": 1,
+        "responded": 2,
+        "routed": 1,
+        "resolved": 2,
+        "callback": 2,
+    }
+    # hours to answer, negatives as 0: 0, 1, 1, 1, 10, 30 -> 1
+    assert funnel.loc["responded", "median_hours"] == 1.0
+
+
+def test_work_list_and_overdue(run):
+    data = tickets.gather(run, R9)
+    backlog = data.backlog.set_index("ticket_id")
+    # overdue: c (528 h > 72), d (not answered after 36 h > 24), e (96 h > 72), g (47 d); i (12 h) is not
+    assert backlog["is_overdue"].to_dict() == {107: True, 103: True, 105: True, 104: True, 109: False}
+    assert backlog.loc[105, "stage"] == "routed"  # its resolution and callback come after E
+    work = tickets.work_list(data, "zh")
+    assert list(work["工单号"]) == [107, 103, 105, 104]  # oldest first
+    assert set(tickets.work_list(data, "en", overdue_only=False)["First owner"]) == {"王客经", "Unassigned"}
+
+
+def test_closure_table_shows_km_beside_naive(run):
+    data = tickets.gather(run, R9)
+    row = data.closure.set_index("kind").loc["all"]
+    assert row["km_median"] == 36.0
+    assert row["naive_median"] == 13.0  # resolved only: 0, 2, 24, 36 -> (2 + 24) / 2
+    table = tickets.closure_table(data, "zh")
+    assert table.iloc[0].tolist() == ["全部类型", 8, 4, "36.0 小时", "—", "13.0 小时"]
+
+
+def test_search_and_table_labels(run):
+    data = tickets.gather(run, R9)
+    assert len(tickets.search(data.tickets, "九号")) == 8
+    assert list(tickets.search(data.tickets, "108")["ticket_id"]) == [108]
+    table = tickets.ticket_table(data.tickets, "en")
+    assert "hotline_12313" not in table.to_string() and "Unassigned" in table.to_string()
+    assert not table.isna().any().any()
+
+
+def test_ranking_names_people_and_routes(run):
+    data = tickets.gather(run, Scope(*OCT))
+    table = tickets.ranking_table(data, "route", "resolution_sla_rate", "zh")
+    assert "东站9线 · 王客经" in table["对象"].tolist()
+    owners = tickets.ranking_table(data, "owner", "resolution_sla_rate", "en")["Unit"].tolist()
+    assert "Unassigned" in owners and "CM1" not in owners
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_builders_are_localized_with_traces_and_target_lines(run, lang):
+    data = tickets.gather(run, Scope(*OCT))
+    figs = {name: fig.to_dict() for name, fig in tickets.figures(data, lang).items()}
+    for name, fig in figs.items():
+        assert fig["data"], name  # every chart draws something
+        assert fig["layout"]["title"]["text"], name
+    target = "目标 90%" if lang == "zh" else "Target 90%"
+    for name in ("sla", "ranking"):
+        texts = [a.get("text") for a in figs[name]["layout"]["annotations"]]
+        assert target in texts, name
+        assert figs[name]["layout"]["shapes"], name  # the target line itself
+    assert figs["closure"]["layout"]["title"]["text"].startswith("办结时长" if lang == "zh" else "Time to")
+    names = {trace["name"] for trace in figs["volume"]["data"]}
+    assert ("12313 热线" if lang == "zh" else "12313 hotline") in names
+    funnel = figs["funnel"]["data"][0]
+    assert len(funnel["y"]) == 5 and "hotline_12313" not in str(figs)
+
+
+def test_empty_scope_charts_say_so(run):
+    data = tickets.gather(run, Scope(*OCT, btypes=("M",)))
+    for name, fig in tickets.figures(data, "zh").items():
+        texts = [a.get("text") for a in fig.to_dict()["layout"].get("annotations", [])]
+        assert "本范围内没有工单" in texts or name == "backlog", name
+
+
+def test_timeline_names_missing_stages(run):
+    data = tickets.gather(run, R9)
+    row = data.tickets.set_index("ticket_id").loc[102].to_dict() | {"ticket_id": 102}
+    fig = charts.ticket_timeline(row, "en").to_dict()
+    assert "not yet: Routed" in fig["layout"]["title"]["text"]
+    assert list(fig["data"][0]["y"]) == ["Received", "Answered", "Resolved", "Called back"]
