@@ -11,7 +11,7 @@ import time
 from functools import partial
 from pathlib import Path
 
-from dashboard import kpis, store
+from dashboard import kpis, satisfaction, store
 from dashboard.catalog import load_catalog
 from dashboard.scope import default_scope
 
@@ -22,6 +22,7 @@ BENCH_DIR = store.ROOT / "data" / "bench"
 PAGES = {
     "entry (filters)": lambda run, scope, catalog: load_catalog(run),
     "overview": lambda run, scope, catalog: kpis.overview_figures(run, scope, catalog.first_day),
+    "satisfaction": lambda run, scope, catalog: satisfaction.page_figures(run, scope, "zh"),
 }
 
 

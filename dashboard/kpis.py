@@ -60,8 +60,16 @@ def overview_figures(run: Runner, scope: Scope, first_day: date | None = None) -
     return overview(run, scope), overview(run, previous)
 
 
+def satisfaction(run: Runner, scope: Scope) -> dict:
+    """`satisfaction.*`: the survey figures of the satisfaction page (imported here when called: that
+    module builds on this one)."""
+    from dashboard.satisfaction import satisfaction_kpis
+
+    return satisfaction_kpis(run, scope)
+
+
 # Each page area adds its function here: (run, scope) -> {dotted name: value}.
-AREAS: list[Callable[[Runner, Scope], dict]] = [overview]
+AREAS: list[Callable[[Runner, Scope], dict]] = [overview, satisfaction]
 
 
 def all_kpis(run: Runner, scope: Scope) -> dict:

@@ -17,4 +17,5 @@ class PageSpec:
 
 PAGES = [
     PageSpec("pages/overview.py", "nav.overview", ":material/dashboard:", ""),
+    PageSpec("pages/satisfaction.py", "nav.satisfaction", ":material/map:", "satisfaction"),
 ]
