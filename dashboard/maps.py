@@ -320,11 +320,10 @@ def satisfaction_deck(
         get_text="name",
         get_size=15,
         get_color=[40, 40, 40, 230],
-        font_family=TEXT_FONT,
-        character_set="auto",
+        font_family=pdk.types.String(TEXT_FONT),  # a plain string, or pydeck makes it an expression
+        character_set=pdk.types.String("".join(sorted({ch for item in labels for ch in item["name"]}))),
         outline_width=2,
         outline_color=[255, 255, 255, 255],
-        font_settings={"sdf": True},
         pickable=False,
     )
     deck = pdk.Deck(
