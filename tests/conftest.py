@@ -2,6 +2,7 @@
 tests one `streamlit run` server on the demo DB with Playwright driving Debian's Chromium."""
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -103,12 +104,26 @@ def browser():
         b.close()
 
 
+# Opened directly at /<page>, Streamlit's frontend first probes /<page>/_stcore/{health,host-config}, gets
+# 404 and falls back to /_stcore/: console noise of Streamlit's own, not an error of the app.
+_PAGE_PATH_PROBE = re.compile(r"^https?://[^/]+/[^_][^/]*/_stcore/(health|host-config)$")
+
+
+def _is_error(message) -> bool:
+    if message.type != "error":
+        return False
+    return not (
+        message.text.startswith("Failed to load resource")
+        and _PAGE_PATH_PROBE.match(message.location.get("url", ""))
+    )
+
+
 @pytest.fixture
 def page(browser):
     context = browser.new_context(viewport={"width": 1440, "height": 1000}, locale="zh-CN")
     tab = context.new_page()
     tab.console_errors = []
-    tab.on("console", lambda m: tab.console_errors.append(m.text) if m.type == "error" else None)
+    tab.on("console", lambda m: tab.console_errors.append(m.text) if _is_error(m) else None)
     tab.on("pageerror", lambda e: tab.console_errors.append(str(e)))
     yield tab
     context.close()
