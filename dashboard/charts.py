@@ -46,19 +46,19 @@ def btype_distribution(frame: pd.DataFrame, level: str, lang: str) -> tuple[go.F
     present = [b for b in BTYPE_ORDER if b in set(grouped.business_type)]
     level_label = t(f"satisfaction.{'station' if level == 'station' else 'route'}", lang)
     count_label, mean_label = t("satisfaction.col.customers", lang), t("satisfaction.col.mean", lang)
+    ids = [u[0] for u in units]
+    n_table = grouped.pivot_table(index=key, columns="business_type", values="n", aggfunc="sum").reindex(ids)
+    mean_table = grouped.pivot_table(index=key, columns="business_type", values="mean", aggfunc="first")
+    mean_table = mean_table.reindex(index=ids, columns=present)
     counts = go.Figure()
     for code in present:
-        rows = grouped[grouped.business_type == code].set_index(key)
-        ids = [u[0] for u in units]
         counts.add_bar(
             y=names,
-            x=[int(rows.n.get(u, 0)) for u in ids],
+            x=n_table[code].fillna(0).astype(int).tolist(),
             orientation="h",
             name=label("business_type", code, lang),
             marker_color=PALETTE[BTYPE_ORDER.index(code) % len(PALETTE)],
-            customdata=[
-                fmt_number(rows["mean"].get(u)) if pd.notna(rows["mean"].get(u)) else "—" for u in ids
-            ],
+            customdata=["—" if pd.isna(v) else fmt_number(v) for v in mean_table[code]],
             hovertemplate=f"%{{y}} · {label('business_type', code, lang)}<br>{count_label}: %{{x}}"
             f"<br>{mean_label}: %{{customdata}}<extra></extra>",
         )
@@ -69,9 +69,7 @@ def btype_distribution(frame: pd.DataFrame, level: str, lang: str) -> tuple[go.F
         xaxis_title=count_label,
         yaxis_title=level_label,
     )
-    pivot = grouped.pivot_table(index=key, columns="business_type", values="mean", aggfunc="first")
-    z = [[_num(pivot.at[u[0], b]) if b in pivot.columns and u[0] in pivot.index else None for b in present]
-         for u in units]  # fmt: skip
+    z = [[_num(v) for v in row] for row in mean_table.itertuples(index=False)]
     text = [["" if v is None else fmt_number(v) for v in row] for row in z]
     means = go.Figure(
         go.Heatmap(

@@ -183,29 +183,41 @@ def customer_points(frame: pd.DataFrame, layer: str, lang: str) -> list[dict]:
 
 def route_dots(frame: pd.DataFrame, layer: str, lang: str, bands_of) -> list[dict]:
     """One dot per route (many customers): mean position, size by customers, colour by mean band or the
-    route's most common business type."""
+    route's most common business type (ties by code order)."""
+    if frame.empty:
+        return []
+    routes = frame.groupby("route_id", sort=True).agg(
+        lon=("lon", "mean"),
+        lat=("lat", "mean"),
+        n=("customer_id", "size"),
+        surveyed=("overall", "count"),
+        mean=("overall", "mean"),
+        route_name=("route_name", "first"),
+        station_name=("station_name", "first"),
+        manager=("customer_manager_name", "first"),
+    )
+    counts = pd.crosstab(frame["route_id"], frame["business_type"])
+    top_btype = counts[sorted(counts.columns)].idxmax(axis=1)
+    not_surveyed = t("satisfaction.not_surveyed", lang)
     records = []
-    for route_id, rows in frame.groupby("route_id", sort=True):
-        mean = rows["overall"].mean()
-        counts = rows["business_type"].value_counts()
-        top_btype = sorted(counts[counts == counts.max()].index)[0]
-        color = BTYPE_COLORS[top_btype] if layer == "btype" else BAND_COLORS[bands_of(mean)]
-        first = rows.iloc[0]
+    for route_id, row in zip(routes.index, routes.itertuples(index=False), strict=True):
+        btype = top_btype[route_id]
+        color = BTYPE_COLORS[btype] if layer == "btype" else BAND_COLORS[bands_of(row.mean)]
         records.append(
             {
                 "route_id": route_id,
-                "position": [round(rows["lon"].mean(), 5), round(rows["lat"].mean(), 5)],
-                "radius": 120 + 25 * math.sqrt(len(rows)),
+                "position": [round(row.lon, 5), round(row.lat, 5)],
+                "radius": round(120 + 25 * math.sqrt(row.n)),
                 "color": color + [220],
                 "tooltip": _tip(
-                    first.route_name,
+                    row.route_name,
                     [
-                        (_col("station", lang), first.station_name),
-                        (_col("customer_manager", lang), first.customer_manager_name),
-                        (_col("customers", lang), fmt_count(len(rows), lang)),
-                        (_col("surveyed", lang), fmt_count(int(rows["overall"].notna().sum()), lang)),
-                        (_col("mean", lang), _score(mean) or t("satisfaction.not_surveyed", lang)),
-                        (_col("business_type", lang), label("business_type", top_btype, lang)),
+                        (_col("station", lang), row.station_name),
+                        (_col("customer_manager", lang), row.manager),
+                        (_col("customers", lang), fmt_count(row.n, lang)),
+                        (_col("surveyed", lang), fmt_count(row.surveyed, lang)),
+                        (_col("mean", lang), _score(row.mean) or not_surveyed),
+                        (_col("business_type", lang), label("business_type", btype, lang)),
                     ],
                 ),
             }
