@@ -11,7 +11,7 @@ import time
 from functools import partial
 from pathlib import Path
 
-from dashboard import kpis, nine_grid, store, tickets
+from dashboard import kpis, nine_grid, satisfaction, store, tickets
 from dashboard.catalog import load_catalog
 from dashboard.scope import default_scope
 
@@ -28,6 +28,7 @@ PAGES = {
     "complaints": lambda run, scope, catalog: tickets.figures(
         tickets.gather(run, scope, catalog.first_day), "zh"
     ),
+    "satisfaction-map": lambda run, scope, catalog: satisfaction.page_figures(run, scope, "zh"),
 }
 
 

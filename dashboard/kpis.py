@@ -9,6 +9,7 @@ from datetime import date
 import pandas as pd
 
 from dashboard.scope import Scope
+from dashboard.settings import settings
 
 Runner = Callable[[str, dict], pd.DataFrame]
 
@@ -44,7 +45,8 @@ def plain(value):
 
 def overview(run: Runner, scope: Scope) -> dict:
     """The overview's headline KPIs for one scope and period."""
-    row = run("overview/kpis", scope.params()).to_dict("records")[0]  # keeps each column's type
+    low_score = float(settings()["satisfaction"]["low_score"])
+    row = run("overview/kpis", {**scope.params(), "low_score": low_score}).to_dict("records")[0]
     return {name: plain(row[column]) for name, column in OVERVIEW_KPIS.items()}
 
 
@@ -63,9 +65,9 @@ def overview_figures(run: Runner, scope: Scope, first_day: date | None = None) -
 def _areas() -> list[Callable[[Runner, Scope], dict]]:
     """Each page area's KPI function, (run, scope) -> {dotted name: value}; imported when asked for,
     since the areas build on this module."""
-    from dashboard import nine_grid, tickets
+    from dashboard import nine_grid, satisfaction, tickets
 
-    return [overview, tickets.ticket_kpis, nine_grid.kpis]
+    return [overview, tickets.ticket_kpis, satisfaction.satisfaction_kpis, nine_grid.kpis]
 
 
 def all_kpis(run: Runner, scope: Scope) -> dict:

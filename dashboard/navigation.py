@@ -21,5 +21,6 @@ class PageSpec:
 PAGES = [
     PageSpec("pages/overview.py", "nav.overview", ":material/dashboard:", ""),
     PageSpec("pages/tickets.py", "nav.tickets", ":material/support_agent:", "complaints"),
+    PageSpec("pages/satisfaction.py", "nav.satisfaction", ":material/map:", "satisfaction-map"),
     PageSpec("pages/nine_grid.py", "nav.nine_grid", ":material/grid_view:", "nine-grid"),
 ]

@@ -13,7 +13,7 @@ SCOPE_PARAMS = set(Scope(date(2026, 10, 1), date(2026, 10, 31)).params())
 
 def test_params_are_read_from_the_sql_not_comments_or_strings():
     query = store.load_query("overview/kpis")
-    assert query.params == SCOPE_PARAMS
+    assert query.params == SCOPE_PARAMS | {"low_score"}
 
 
 def test_refuses_missing_params(fixture_db):
@@ -21,7 +21,7 @@ def test_refuses_missing_params(fixture_db):
     params = Scope(date(2026, 10, 1), date(2026, 10, 31)).params()
     del params["routes"]
     with pytest.raises(store.QueryParamsError, match=r"missing \['routes'\]"):
-        store.run(con, "overview/kpis", params)
+        store.run(con, "overview/kpis", {**params, "low_score": 70})
 
 
 def test_refuses_unexpected_params(fixture_db):
@@ -41,7 +41,7 @@ def test_values_are_bound_not_formatted(fixture_db):
     # a hostile value is data: it matches no station and the store is unchanged
     con = store.connect(fixture_db)
     scope = Scope(date(2026, 10, 1), date(2026, 10, 31), stations=("S1'); drop table customers; --",))
-    assert store.run(con, "overview/kpis", scope.params()).customers_in_scope[0] == 0
+    assert store.run(con, "overview/kpis", {**scope.params(), "low_score": 70}).customers_in_scope[0] == 0
     assert store.run(con, "filters/stations").shape[0] == 2
 
 
@@ -52,6 +52,7 @@ PAGE_PARAMS = {
     "resolution_hours": [24.0, 72.0, 72.0, 168.0],
     "grain": "week",
     "customer_id": 1,
+    "low_score": 70.0,
 }
 
 

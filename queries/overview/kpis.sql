@@ -40,7 +40,7 @@ satisfaction as (
     select
         count(*) as satisfaction_surveyed,
         avg(overall) as satisfaction_overall_mean,
-        count(*) filter (where overall < 70) as satisfaction_low_count
+        count(*) filter (where overall < $low_score) as satisfaction_low_count
     from latest_surveys
 ),
 

@@ -1,0 +1,395 @@
+"""pydeck map builders: DataFrame/GeoJSON in, `pydeck.Deck` out; no Streamlit calls, no tiles, no token.
+
+The deck has no map style and `map_provider=None` (DESIGN.md section 7): nothing is fetched from outside,
+the service areas drawn from GeoJSON are the base map. Every layer has an id, for selections.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import math
+from pathlib import Path
+
+import pandas as pd
+import pydeck as pdk
+
+from dashboard.charts import PALETTE
+from dashboard.i18n import fmt_count, fmt_number, label, t
+from dashboard.scope import BUSINESS_TYPES
+from dashboard.store import ROOT
+
+AREAS_FILE = ROOT / "data" / "stations.geojson"
+AREAS_LAYER, LABELS_LAYER, CUSTOMERS_LAYER, ROUTES_LAYER, GRID_LAYER = (
+    "areas",
+    "labels",
+    "customers",
+    "routes",
+    "grid",
+)
+LAYERS = ("band", "grid", "btype")  # what the user can switch between
+MAX_POINTS = 4000  # above this many customers the points become one dot per route
+GRID_CELLS = 40  # cells across the district's longer side
+
+BAND_COLORS = {
+    "top": [26, 150, 65],
+    "high": [145, 207, 96],
+    "mid": [253, 174, 97],
+    "low": [215, 25, 28],
+    "none": [160, 160, 160],
+}
+AREA_FILL = [31, 111, 92, 18]
+AREA_LINE = [31, 111, 92, 200]
+TEXT_FONT = "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, sans-serif"
+
+
+def hex_rgb(color: str) -> list[int]:
+    return [int(color[i : i + 2], 16) for i in (1, 3, 5)]
+
+
+BTYPE_COLORS = {code: hex_rgb(PALETTE[i % len(PALETTE)]) for i, code in enumerate(BUSINESS_TYPES)}
+
+
+def load_areas(path: Path = AREAS_FILE) -> dict:
+    """The service areas GeoJSON of data/ (an empty collection when the file is missing)."""
+    if not path.exists():
+        return {"type": "FeatureCollection", "features": []}
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def _inside(lon: float, lat: float, ring: list) -> bool:
+    """Ray casting: whether a point lies inside a polygon ring."""
+    found = False
+    for (x1, y1), (x2, y2) in zip(ring, ring[1:] + ring[:1], strict=True):
+        if (y1 > lat) != (y2 > lat) and lon < x1 + (lat - y1) * (x2 - x1) / (y2 - y1):
+            found = not found
+    return found
+
+
+def service_areas(geojson: dict, stations: pd.DataFrame, lang: str) -> dict:
+    """One polygon per station: its GeoJSON area when the station's site lies inside it, else the box
+    around its customers (a DB of other stations, e.g. the city benchmark, still gets outlines)."""
+    shapes = {}
+    for feature in geojson.get("features", []):
+        props = feature.get("properties", {})
+        if feature.get("geometry", {}).get("type") == "Polygon":
+            shapes[props.get("station_id")] = (feature["geometry"]["coordinates"], props)
+    features = []
+    for row in stations.itertuples(index=False):
+        shape, props = shapes.get(row.station_id, (None, {}))
+        if not (shape and _inside(row.lon, row.lat, shape[0])):
+            if pd.isna(row.min_lon):
+                continue  # a station with no customers and no area: nothing to draw
+            pad = 0.002
+            x0, x1, y0, y1 = row.min_lon - pad, row.max_lon + pad, row.min_lat - pad, row.max_lat + pad
+            shape, props = [[[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]]], {}
+        name = props.get("name_en") if lang == "en" and props.get("name_en") else row.name
+        features.append(
+            {
+                "type": "Feature",
+                "properties": {"station_id": row.station_id, "name": name, "lon": row.lon, "lat": row.lat},
+                "geometry": {"type": "Polygon", "coordinates": shape},
+            }
+        )
+    return {"type": "FeatureCollection", "features": features}
+
+
+def bounds(areas: dict) -> tuple[float, float, float, float] | None:
+    """(min lon, min lat, max lon, max lat) of every area."""
+    points = [p for f in areas["features"] for ring in f["geometry"]["coordinates"] for p in ring]
+    if not points:
+        return None
+    lons, lats = [p[0] for p in points], [p[1] for p in points]
+    return min(lons), min(lats), max(lons), max(lats)
+
+
+def view_state(areas: dict, width: int = 900, height: int = 560) -> pdk.ViewState:
+    """A view that fits the whole district, computed from the areas alone (not from the filtered points),
+    so every rerun of the page, whatever the filters, opens the same zoom and centre."""
+    box = bounds(areas)
+    if box is None:
+        return pdk.ViewState(longitude=116.4, latitude=39.9, zoom=3)
+    x0, y0, x1, y1 = box
+
+    def merc(lat: float) -> float:
+        return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
+
+    zoom_x = math.log2(width * 360 / (512 * max(x1 - x0, 1e-4)))
+    zoom_y = math.log2(height * 2 * math.pi / (512 * max(merc(y1) - merc(y0), 1e-6)))
+    return pdk.ViewState(
+        longitude=round((x0 + x1) / 2, 5),
+        latitude=round((y0 + y1) / 2, 5),
+        zoom=round(min(zoom_x, zoom_y) - 0.15, 2),
+        pitch=0,
+        bearing=0,
+    )
+
+
+def cell_size(areas: dict) -> float:
+    """Grid cell side in degrees: GRID_CELLS across the district's longer side (fixed per district)."""
+    box = bounds(areas)
+    if box is None:
+        return 0.01
+    return round(max(box[2] - box[0], box[3] - box[1]) / GRID_CELLS, 5)
+
+
+def cell_keys(frame: pd.DataFrame, size: float) -> pd.Series:
+    """The grid cell of each row, as 'i:j' of floor(lon/size), floor(lat/size)."""
+    i = (frame["lon"] // size).astype(int).astype(str)
+    j = (frame["lat"] // size).astype(int).astype(str)
+    return i + ":" + j
+
+
+def _tip(title: str, rows: list[tuple[str, str]]) -> str:
+    """Tooltip HTML with every value escaped (shop names are data, not markup)."""
+    lines = [f"<b>{html.escape(str(title))}</b>"]
+    lines += [f"{html.escape(k)}：{html.escape(str(v))}" for k, v in rows]
+    return "<br/>".join(lines)
+
+
+def _score(value) -> str:
+    return fmt_number(value) if value is not None and not pd.isna(value) else None
+
+
+def _col(key: str, lang: str) -> str:
+    return t(f"satisfaction.col.{key}", lang)
+
+
+def customer_points(frame: pd.DataFrame, layer: str, lang: str) -> list[dict]:
+    """One record per customer: position, colour (band or business type), radius by grade, tooltip."""
+    not_surveyed = t("satisfaction.not_surveyed", lang)
+    records = []
+    for row in frame.itertuples(index=False):
+        color = BTYPE_COLORS[row.business_type] if layer == "btype" else BAND_COLORS[row.band]
+        records.append(
+            {
+                "customer_id": int(row.customer_id),
+                "position": [round(row.lon, 5), round(row.lat, 5)],
+                "radius": 40 + 8 * int(row.grade),
+                "color": color + [220],
+                "tooltip": _tip(
+                    row.shop_name,
+                    [
+                        (_col("business_type", lang), label("business_type", row.business_type, lang)),
+                        (_col("route", lang), row.route_name),
+                        (_col("customer_manager", lang), row.customer_manager_name),
+                        (_col("overall", lang), _score(row.overall) or not_surveyed),
+                    ],
+                ),
+            }
+        )
+    return records
+
+
+def route_dots(frame: pd.DataFrame, layer: str, lang: str, bands_of) -> list[dict]:
+    """One dot per route (many customers): mean position, size by customers, colour by mean band or the
+    route's most common business type (ties by code order)."""
+    if frame.empty:
+        return []
+    routes = frame.groupby("route_id", sort=True).agg(
+        lon=("lon", "mean"),
+        lat=("lat", "mean"),
+        n=("customer_id", "size"),
+        surveyed=("overall", "count"),
+        mean=("overall", "mean"),
+        route_name=("route_name", "first"),
+        station_name=("station_name", "first"),
+        manager=("customer_manager_name", "first"),
+    )
+    counts = pd.crosstab(frame["route_id"], frame["business_type"])
+    top_btype = counts[sorted(counts.columns)].idxmax(axis=1)
+    not_surveyed = t("satisfaction.not_surveyed", lang)
+    records = []
+    for route_id, row in zip(routes.index, routes.itertuples(index=False), strict=True):
+        btype = top_btype[route_id]
+        color = BTYPE_COLORS[btype] if layer == "btype" else BAND_COLORS[bands_of(row.mean)]
+        records.append(
+            {
+                "route_id": route_id,
+                "position": [round(row.lon, 5), round(row.lat, 5)],
+                "radius": round(120 + 25 * math.sqrt(row.n)),
+                "color": color + [220],
+                "tooltip": _tip(
+                    row.route_name,
+                    [
+                        (_col("station", lang), row.station_name),
+                        (_col("customer_manager", lang), row.manager),
+                        (_col("customers", lang), fmt_count(row.n, lang)),
+                        (_col("surveyed", lang), fmt_count(row.surveyed, lang)),
+                        (_col("mean", lang), _score(row.mean) or not_surveyed),
+                        (_col("business_type", lang), label("business_type", btype, lang)),
+                    ],
+                ),
+            }
+        )
+    return records
+
+
+def grid_cells(frame: pd.DataFrame, size: float, lang: str, bands_of) -> list[dict]:
+    """Squares of the grid with the mean overall of the surveyed customers in each (computed here, so the
+    browser gets one polygon per non-empty cell instead of every customer)."""
+    surveyed = frame[frame["overall"].notna()]
+    if surveyed.empty:
+        return []
+    keyed = surveyed.assign(cell=cell_keys(surveyed, size).to_numpy())
+    records = []
+    for cell, rows in keyed.groupby("cell", sort=True):
+        i, j = (int(v) for v in cell.split(":"))
+        x0, y0 = i * size, j * size
+        mean = rows["overall"].mean()
+        records.append(
+            {
+                "cell": cell,
+                "size": size,
+                "polygon": [[round(x, 5), round(y, 5)] for x, y in
+                            ((x0, y0), (x0 + size, y0), (x0 + size, y0 + size), (x0, y0 + size))],
+                "color": BAND_COLORS[bands_of(mean)] + [170],
+                "tooltip": _tip(
+                    t("satisfaction.grid_cell", lang),
+                    [
+                        (_col("surveyed", lang), fmt_count(len(rows), lang)),
+                        (_col("mean", lang), _score(mean)),
+                    ],
+                ),
+            }
+        )  # fmt: skip
+    return records
+
+
+def area_features(areas: dict, frame: pd.DataFrame, lang: str) -> dict:
+    """The areas with a tooltip of their in-scope customers and mean satisfaction."""
+    stats = frame.groupby("station_id").agg(n=("customer_id", "size"), mean=("overall", "mean"))
+    features = []
+    for feature in areas["features"]:
+        props = dict(feature["properties"])
+        sid = props["station_id"]
+        n = int(stats.loc[sid, "n"]) if sid in stats.index else 0
+        mean = stats.loc[sid, "mean"] if sid in stats.index else None
+        props["tooltip"] = _tip(
+            props["name"],
+            [
+                (_col("customers", lang), fmt_count(n, lang)),
+                (_col("mean", lang), _score(mean) or t("satisfaction.not_surveyed", lang)),
+            ],
+        )
+        features.append({**feature, "properties": props})
+    return {"type": "FeatureCollection", "features": features}
+
+
+def satisfaction_deck(
+    frame: pd.DataFrame,
+    areas: dict,
+    layer: str,
+    lang: str,
+    bands_of,
+    max_points: int = MAX_POINTS,
+) -> tuple[pdk.Deck, bool]:
+    """The satisfaction map: service areas with names as the base, then the chosen layer (customers by
+    band, grid of means, customers by business type). Returns the deck and whether points were
+    aggregated per route."""
+    layer = layer if layer in LAYERS else "band"
+    base = [
+        pdk.Layer(
+            "GeoJsonLayer",
+            area_features(areas, frame, lang),
+            id=AREAS_LAYER,
+            stroked=True,
+            filled=True,
+            get_fill_color=AREA_FILL,
+            get_line_color=AREA_LINE,
+            line_width_min_pixels=1.5,
+            pickable=True,
+        ),
+    ]
+    labels = [
+        {"position": [f["properties"]["lon"], f["properties"]["lat"]], "name": f["properties"]["name"]}
+        for f in areas["features"]
+    ]
+    aggregated = False
+    if layer == "grid":
+        top = [
+            pdk.Layer(
+                "PolygonLayer",
+                grid_cells(frame, cell_size(areas), lang, bands_of),
+                id=GRID_LAYER,
+                get_polygon="polygon",
+                get_fill_color="color",
+                get_line_color=[255, 255, 255, 120],
+                line_width_min_pixels=0.5,
+                pickable=True,
+            )
+        ]
+    elif len(frame) > max_points:
+        aggregated = True
+        top = [_dots(ROUTES_LAYER, route_dots(frame, layer, lang, bands_of), 6, 30)]
+    else:
+        top = [_dots(CUSTOMERS_LAYER, customer_points(frame, layer, lang), 2, 9)]
+    text = pdk.Layer(
+        "TextLayer",
+        labels,
+        id=LABELS_LAYER,
+        get_position="position",
+        get_text="name",
+        get_size=15,
+        get_color=[40, 40, 40, 230],
+        font_family=pdk.types.String(TEXT_FONT),  # a plain string, or pydeck makes it an expression
+        character_set=pdk.types.String("".join(sorted({ch for item in labels for ch in item["name"]}))),
+        outline_width=2,
+        outline_color=[255, 255, 255, 255],
+        pickable=False,
+    )
+    deck = pdk.Deck(
+        layers=base + top + [text],
+        initial_view_state=view_state(areas),
+        map_provider=None,
+        tooltip={"html": "{tooltip}", "style": {"fontSize": "13px", "backgroundColor": "#263238"}},
+    )
+    return deck, aggregated
+
+
+def _dots(layer_id: str, records: list[dict], min_px: int, max_px: int) -> pdk.Layer:
+    return pdk.Layer(
+        "ScatterplotLayer",
+        records,
+        id=layer_id,
+        get_position="position",
+        get_radius="radius",
+        get_fill_color="color",
+        get_line_color=[255, 255, 255, 200],
+        stroked=True,
+        line_width_min_pixels=0.5,
+        radius_min_pixels=min_px,
+        radius_max_pixels=max_px,
+        pickable=True,
+    )
+
+
+def legend_items(layer: str, lang: str, band_labels: dict[str, str]) -> list[tuple[list[int], str]]:
+    """(colour, label) pairs of the map's legend, in the page's language."""
+    if layer == "btype":
+        return [(BTYPE_COLORS[c], label("business_type", c, lang)) for c in BUSINESS_TYPES]
+    codes = [c for c in BAND_COLORS if layer != "grid" or c != "none"]
+    return [(BAND_COLORS[c], band_labels[c]) for c in codes]
+
+
+def legend_html(layer: str, lang: str, band_labels: dict[str, str], aggregated: bool = False) -> str:
+    """The legend as a line of HTML swatches (labels escaped), for the page to place under the map."""
+    swatch = (
+        '<span style="display:inline-flex;align-items:center;margin-right:14px">'
+        '<span style="width:12px;height:12px;border-radius:6px;background:rgb({});margin-right:5px"></span>'
+        "{}</span>"
+    )
+    items = [
+        swatch.format(",".join(map(str, c)), html.escape(text))
+        for c, text in legend_items(layer, lang, band_labels)
+    ]
+    note = ""
+    if layer != "grid":
+        note = t("satisfaction.legend_route_size" if aggregated else "satisfaction.legend_size", lang)
+    title = html.escape(t("satisfaction.legend_title", lang))
+    return (
+        f'<div style="font-size:13px;line-height:1.9"><b style="margin-right:10px">{title}</b>'
+        + "".join(items)
+        + (f'<span style="color:#666">{html.escape(note)}</span>' if note else "")
+        + "</div>"
+    )

@@ -1,0 +1,315 @@
+"""The satisfaction area: survey figures of a scope, the map bands, the follow-up rule, and every
+figure the satisfaction page shows (one function for the page and the benchmark)."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import pandas as pd
+
+from dashboard import charts, maps
+from dashboard.i18n import fmt_date, fmt_number, label, t
+from dashboard.kpis import Runner, plain
+from dashboard.scope import Scope
+from dashboard.settings import settings
+
+DIMENSIONS = (
+    "supply",
+    "ordering",
+    "delivery",
+    "customer_manager",
+    "settlement",
+    "complaint_handling",
+    "market_regulation",
+)
+BANDS = ("top", "high", "mid", "low", "none")  # >= bands[0], bands[1]..bands[0], ..., < bands[2], no survey
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    low_score: float
+    drop_points: float
+    bands: tuple[float, float, float]
+
+
+def thresholds() -> Thresholds:
+    """The follow-up and band thresholds of settings.toml (read when called)."""
+    cfg = settings()["satisfaction"]
+    return Thresholds(
+        float(cfg["low_score"]), float(cfg["drop_points"]), tuple(float(b) for b in cfg["bands"])
+    )
+
+
+def band(score, bands: tuple[float, float, float]) -> str:
+    """The map band of a score: top >= bands[0] > high >= bands[1] > mid >= bands[2] > low; none if none."""
+    if score is None or (isinstance(score, float) and math.isnan(score)):
+        return "none"
+    for code, cut in zip(BANDS[:3], bands, strict=True):
+        if score >= cut:
+            return code
+    return "low"
+
+
+def band_labels(bands: tuple[float, float, float], lang: str) -> dict[str, str]:
+    """Legend labels of the bands, with the configured cut-offs."""
+    hi, mid, lo = (f"{b:g}" for b in bands)
+    return {
+        "top": t("satisfaction.band.at_least", lang, v=hi),
+        "high": t("satisfaction.band.between", lang, lo=mid, hi=hi),
+        "mid": t("satisfaction.band.between", lang, lo=lo, hi=mid),
+        "low": t("satisfaction.band.below", lang, v=lo),
+        "none": t("satisfaction.band.none", lang),
+    }
+
+
+def scope_params(scope: Scope) -> dict:
+    """Satisfaction queries take the period's end and the filters (the survey rule needs no start)."""
+    return {"date_to": scope.date_to, **scope.filter_params()}
+
+
+def customers(run: Runner, scope: Scope, limits: Thresholds | None = None) -> pd.DataFrame:
+    """In-scope customers with their latest survey, its band, and the follow-up flags."""
+    limits = limits or thresholds()
+    frame = run("satisfaction/customers", scope_params(scope))
+    frame["band"] = [band(s, limits.bands) for s in frame["overall"]]
+    frame["change"] = frame["overall"] - frame["previous_overall"]
+    frame["is_low"] = frame["overall"] < limits.low_score
+    frame["is_drop"] = frame["change"] <= -limits.drop_points
+    return frame
+
+
+def follow_up(frame: pd.DataFrame) -> pd.DataFrame:
+    """Customers to follow up: overall below the low score, or a drop of the set points since the previous
+    survey (NaN compares false, so a customer without a survey or a previous one is judged on what it has).
+    Lowest score first, ties by customer id."""
+    picked = frame[frame["is_low"] | frame["is_drop"]]
+    return picked.sort_values(["overall", "customer_id"], kind="stable").reset_index(drop=True)
+
+
+def satisfaction_kpis(run: Runner, scope: Scope) -> dict:
+    """`satisfaction.*` of DESIGN.md section 5, per-dimension means keyed by dimension code, and the size of
+    the follow-up list. The three overview figures are recomputed from the same rule (the registry checks
+    they agree)."""
+    means = run("satisfaction/dimension_means", scope_params(scope))
+    return satisfaction_kpis_from(means, customers(run, scope))
+
+
+# ---- display frames (labels from the locale, values formatted) --------------------------------
+
+
+def _score(value) -> str:
+    return fmt_number(value) if value is not None and not pd.isna(value) else "—"
+
+
+def _day(value, lang: str) -> str:
+    return fmt_date(pd.Timestamp(value).date(), lang) if value is not None and not pd.isna(value) else "—"
+
+
+def reasons(row, limits: Thresholds, lang: str) -> str:
+    parts = []
+    if row["is_low"]:
+        parts.append(t("satisfaction.reason.low", lang, low=f"{limits.low_score:g}"))
+    if row["is_drop"]:
+        parts.append(t("satisfaction.reason.drop", lang, points=fmt_number(-row["change"])))
+    return "；".join(parts) if lang == "zh" else "; ".join(parts)
+
+
+def follow_up_table(frame: pd.DataFrame, limits: Thresholds, lang: str) -> pd.DataFrame:
+    """The follow-up list as shown and downloaded: headers and codes in the page's language."""
+
+    def col(key: str) -> str:
+        return t(f"satisfaction.col.{key}", lang)
+
+    return pd.DataFrame(
+        {
+            col("shop"): frame["shop_name"],
+            col("station"): frame["station_name"],
+            col("route"): frame["route_name"],
+            col("customer_manager"): frame["customer_manager_name"],
+            col("inspector"): frame["inspector_name"].fillna("—"),
+            col("business_type"): [label("business_type", c, lang) for c in frame["business_type"]],
+            col("overall"): [_score(v) for v in frame["overall"]],
+            col("previous_overall"): [_score(v) for v in frame["previous_overall"]],
+            col("reason"): [reasons(row, limits, lang) for _, row in frame.iterrows()],
+            col("surveyed_on"): [_day(v, lang) for v in frame["surveyed_on"]],
+            col("last_visit"): [_day(v, lang) for v in frame["last_visit_on"]],
+            col("open_tickets"): frame["n_open_tickets"].astype(int),
+        }
+    )
+
+
+def customer_details(frame: pd.DataFrame, customer_id, lang: str) -> list[tuple[str, str]]:
+    """One customer's card beside the map: (label, value) pairs; empty when the id is not in scope."""
+    rows = frame[frame["customer_id"] == customer_id]
+    if rows.empty:
+        return []
+    row = rows.iloc[0]
+
+    def col(key: str) -> str:
+        return t(f"satisfaction.col.{key}", lang)
+
+    pairs = [
+        (col("shop"), row["shop_name"]),
+        (col("address"), row["address"] or "—"),
+        (col("station"), row["station_name"]),
+        (col("route"), row["route_name"]),
+        (col("customer_manager"), row["customer_manager_name"]),
+        (col("inspector"), row["inspector_name"] if isinstance(row["inspector_name"], str) else "—"),
+        (col("business_type"), label("business_type", row["business_type"], lang)),
+        (col("market_type"), label("market_type", row["market_type"], lang)),
+        (col("grade"), str(int(row["grade"]))),
+        (col("status"), label("status", row["status"], lang)),
+        (col("surveyed_on"), _day(row["surveyed_on"], lang)),
+        (col("overall"), _score(row["overall"])),
+        (col("previous_overall"), _score(row["previous_overall"])),
+    ]
+    pairs += [(t(f"satisfaction.dimension.{d}", lang), _score(row[d])) for d in DIMENSIONS]
+    pairs += [
+        (col("last_visit"), _day(row["last_visit_on"], lang)),
+        (col("open_tickets"), str(int(row["n_open_tickets"]))),
+    ]
+    return pairs
+
+
+def narrow(frame: pd.DataFrame, pick: dict | None) -> pd.DataFrame:
+    """The rows of a map pick: a station's area, a route dot, a grid cell or a customer; all when none."""
+    if not pick:
+        return frame
+    kind, key = pick["kind"], pick["key"]
+    if kind == "station":
+        return frame[frame["station_id"] == key]
+    if kind == "route":
+        return frame[frame["route_id"] == key]
+    if kind == "customer":
+        return frame[frame["customer_id"] == key]
+    if kind == "cell":
+        return frame[maps.cell_keys(frame, pick["size"]) == key]
+    return frame
+
+
+def read_pick(selection) -> dict | None:
+    """What the user clicked on the map, from `st.pydeck_chart`'s selection (None when nothing)."""
+    objects = (selection or {}).get("objects") or {}
+    for layer_id, kind, field in (
+        (maps.CUSTOMERS_LAYER, "customer", "customer_id"),
+        (maps.ROUTES_LAYER, "route", "route_id"),
+        (maps.GRID_LAYER, "cell", "cell"),
+        (maps.AREAS_LAYER, "station", "station_id"),
+    ):
+        for obj in objects.get(layer_id) or []:
+            props = obj.get("properties", obj) if isinstance(obj, dict) else {}
+            if props.get(field) is not None:
+                return {
+                    "kind": kind,
+                    "key": props[field],
+                    "size": props.get("size"),
+                    "name": props.get("name"),
+                }
+    return None
+
+
+# ---- everything the page shows -----------------------------------------------------------------
+
+
+@dataclass
+class Figures:
+    kpis: dict
+    company: dict  # the same means for the whole company
+    customers: pd.DataFrame
+    follow_up: pd.DataFrame
+    deck: object  # pydeck.Deck
+    legend: str  # HTML
+    aggregated: bool
+    distribution: dict  # level -> (counts figure, means figure)
+    dimensions: object  # plotly Figure
+    station_dimensions: object  # plotly Figure
+    drag: pd.DataFrame
+    limits: Thresholds
+
+
+def page_figures(run: Runner, scope: Scope, lang: str, layer: str = "band") -> Figures:
+    """Every figure of the satisfaction page for one scope, language and map layer."""
+    limits = thresholds()
+    frame = customers(run, scope, limits)
+    means = run("satisfaction/dimension_means", scope_params(scope))
+    stations = run("satisfaction/stations", {})
+    kpis = satisfaction_kpis_from(means, frame)
+    company = {
+        dim: plain(v)
+        for dim, v in means[means.snapshot == "company"].set_index("dimension").mean_score.items()
+    }
+    areas = maps.service_areas(maps.load_areas(), stations, lang)
+    labels = band_labels(limits.bands, lang)
+    deck, aggregated = maps.satisfaction_deck(frame, areas, layer, lang, lambda s: band(s, limits.bands))
+    legend = maps.legend_html(layer, lang, labels, aggregated)
+    distribution = {level: charts.btype_distribution(frame, level, lang) for level in ("station", "route")}
+    station_means = station_dimension_means(frame)
+    return Figures(
+        kpis=kpis,
+        company=company,
+        customers=frame,
+        follow_up=follow_up(frame),
+        deck=deck,
+        legend=legend,
+        aggregated=aggregated,
+        distribution=distribution,
+        dimensions=charts.dimension_comparison(means, lang, DIMENSIONS),
+        station_dimensions=charts.station_dimensions(station_means, company, lang, DIMENSIONS),
+        drag=drag_table(station_means, company, lang),
+        limits=limits,
+    )
+
+
+def satisfaction_kpis_from(means: pd.DataFrame, frame: pd.DataFrame) -> dict:
+    """The KPIs from frames already fetched (the page's path; `satisfaction_kpis` fetches them itself)."""
+    mine = means[means.snapshot == "scope"].set_index("dimension")
+
+    def mean(dim: str):
+        return plain(mine.mean_score.get(dim)) if dim in mine.index else None
+
+    return {
+        "satisfaction.overall_mean": mean("overall"),
+        "satisfaction.surveyed": int(frame["overall"].notna().sum()),
+        "satisfaction.low_count": int(frame["is_low"].sum()),
+        "satisfaction.dimension_mean": {dim: mean(dim) for dim in DIMENSIONS},
+        "satisfaction.follow_up_count": int((frame["is_low"] | frame["is_drop"]).sum()),
+    }
+
+
+def station_dimension_means(frame: pd.DataFrame) -> pd.DataFrame:
+    """Mean of each dimension per station over the in-scope customers' latest surveys (long form)."""
+    surveyed = frame[frame["overall"].notna()]
+    if surveyed.empty:
+        return pd.DataFrame(columns=["station_id", "station_name", "dimension", "mean_score", "n_scores"])
+    long = surveyed.melt(
+        id_vars=["station_id", "station_name"],
+        value_vars=list(DIMENSIONS),
+        var_name="dimension",
+        value_name="score",
+    )
+    grouped = long.groupby(["station_id", "station_name", "dimension"], as_index=False)["score"]
+    out = grouped.agg(mean_score="mean", n_scores="count")
+    return out.sort_values(["station_id", "dimension"]).reset_index(drop=True)
+
+
+def drag_table(station_means: pd.DataFrame, company: dict, lang: str) -> pd.DataFrame:
+    """Per station, the dimension furthest below the company's mean for it (ties by dimension order)."""
+    if station_means.empty:
+        return pd.DataFrame()
+    data = station_means.assign(gap=station_means["mean_score"] - station_means["dimension"].map(company))
+    order = {d: i for i, d in enumerate(DIMENSIONS)}
+    data = data.assign(order=data["dimension"].map(order)).sort_values(["station_id", "gap", "order"])
+    worst = data.groupby("station_id", as_index=False).first()
+
+    def col(key: str) -> str:
+        return t(f"satisfaction.col.{key}", lang)
+
+    return pd.DataFrame(
+        {
+            col("station"): worst["station_name"],
+            col("dimension"): [t(f"satisfaction.dimension.{d}", lang) for d in worst["dimension"]],
+            col("score"): [fmt_number(v) for v in worst["mean_score"]],
+            col("gap"): [fmt_number(v) for v in worst["gap"]],
+        }
+    )
