@@ -84,6 +84,14 @@ def days_text(days: float, lang: str) -> str:
     return "—" if pd.isna(days) else t("nine_grid.days_unit", lang, value=f"{days:,.0f}")
 
 
+def _log_ticks(values: pd.Series) -> dict:
+    """1-2-5 ticks as percentages over the data's range (plotly labels every minor log tick)."""
+    ticks = [m * 10.0**e for e in range(-5, 1) for m in (1, 2, 5) if m * 10.0**e <= 1]
+    low, high = float(values.min()), float(values.max())
+    shown = [v for v in ticks if low / 2 <= v <= high * 2]
+    return {"tickvals": shown, "ticktext": [f"{100 * v:g}%" for v in shown]}
+
+
 def nine_grid_scatter(skus: pd.DataFrame, cuts: dict[str, list[float]], lang: str) -> go.Figure:
     """Each SKU by product and user value (log axes), bubble by sales, colour by days of stock; the cut
     lines show where the classes meet."""
@@ -121,8 +129,8 @@ def nine_grid_scatter(skus: pd.DataFrame, cuts: dict[str, list[float]], lang: st
         fig.add_vline(x=value, line={"dash": "dash", "color": "#888", "width": 1})
     for value in cuts.get("product", []):
         fig.add_hline(y=value, line={"dash": "dash", "color": "#888", "width": 1})
-    fig.update_xaxes(type="log", title=t("nine_grid.user_value", lang), tickformat=".1%")
-    fig.update_yaxes(type="log", title=t("nine_grid.product_value", lang), tickformat=".1%")
+    fig.update_xaxes(type="log", title=t("nine_grid.user_value", lang), **_log_ticks(frame.x))
+    fig.update_yaxes(type="log", title=t("nine_grid.product_value", lang), **_log_ticks(frame.y))
     fig.update_layout(title=t("nine_grid.scatter_title", lang), showlegend=False)
     return style(fig, lang, height=430)
 

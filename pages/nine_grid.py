@@ -36,8 +36,10 @@ before_range, after_range = (
 )
 stores, current, (before, after) = nine_grid.page_figures(web.run, scope, before_range, after_range)
 
-# ---- the store: one store with POS data, or all of them in scope together
-ids = [None, *stores.customer_id.tolist()]
+# ---- the store: one store with POS data, or all of them in scope together (ALL: Streamlit shows a
+# selectbox holding None as "nothing chosen")
+ALL = 0
+ids = [ALL, *stores.customer_id.tolist()]
 if scope.customer is not None and scope.customer not in ids:
     st.info(t("nine_grid.no_pos", lang))
     st.stop()
@@ -47,13 +49,13 @@ names = {
     )
     for row in stores.itertuples()
 }
-state["ng_store"] = scope.customer  # follow the scope when it changes elsewhere (sidebar, other pages)
+state["ng_store"] = scope.customer or ALL  # follow the scope when it changes elsewhere (sidebar, other pages)
 st.selectbox(
     t("nine_grid.store", lang),
     ids,
-    format_func=lambda c: t("nine_grid.all_stores", lang, n=len(stores)) if c is None else names[c],
+    format_func=lambda c: t("nine_grid.all_stores", lang, n=len(stores)) if c == ALL else names[c],
     key="ng_store",
-    on_change=lambda: web.set_customer(state["ng_store"]),
+    on_change=lambda: web.set_customer(state["ng_store"] or None),
 )
 
 tab_grid, tab_skus, tab_compare = st.tabs(

@@ -57,7 +57,7 @@ def test_map_draws_offline_and_numbers_equal_the_cli(server, page, demo_db, lang
     deck = wait_for_map(page)
     image = colours(deck)
     ARTIFACTS.mkdir(exist_ok=True)
-    image.save(ARTIFACTS / f"satisfaction-map-{lang}.png")
+    image.save(ARTIFACTS / f"satisfaction-deck-{lang}.png")
     pixels = image.getcolors(maxcolors=1_000_000) or []
     assert len(pixels) > 50, "the map canvas is blank"
     # red (< 70) points of the weak route are drawn: pixels close to the low band's colour
