@@ -323,7 +323,7 @@ def satisfaction_deck(
         aggregated = True
         top = [_dots(ROUTES_LAYER, route_dots(frame, layer, lang, bands_of), 6, 30)]
     else:
-        top = [_dots(CUSTOMERS_LAYER, customer_points(frame, layer, lang), 2, 9)]
+        top = [_dots(CUSTOMERS_LAYER, customer_points(frame, layer, lang), 3, 11)]
     text = pdk.Layer(
         "TextLayer",
         labels,
@@ -334,8 +334,10 @@ def satisfaction_deck(
         get_color=[40, 40, 40, 230],
         font_family=pdk.types.String(TEXT_FONT),  # a plain string, or pydeck makes it an expression
         character_set=pdk.types.String("".join(sorted({ch for item in labels for ch in item["name"]}))),
-        outline_width=2,
-        outline_color=[255, 255, 255, 255],
+        font_weight=700,
+        background=True,  # a white plate keeps the name readable over a dense cluster of points
+        get_background_color=[255, 255, 255, 220],
+        background_padding=[4, 2],
         pickable=False,
     )
     deck = pdk.Deck(
