@@ -6,6 +6,7 @@ figure is what a user waits for on a cache miss. Timings are medians: this machi
 
 from __future__ import annotations
 
+import hashlib
 import statistics
 import time
 from functools import partial
@@ -32,9 +33,15 @@ PAGES = {
 }
 
 
+def _source_digest() -> str:
+    """A short digest of the schema and the generator: a DB built by other code is not reused."""
+    sources = [store.SCHEMA_FILE, *sorted((store.ROOT / "dashboard" / "demo").glob("*.py"))]
+    return hashlib.sha256(b"".join(p.read_bytes() for p in sources)).hexdigest()[:10]
+
+
 def bench_db(scale: str, seed: int) -> Path:
-    """The DB of a scale: data/bench/<scale>.duckdb, built once and then reused."""
-    path = BENCH_DIR / f"{scale}-{seed}.duckdb"
+    """The DB of a scale, built once per schema and generator version and then reused."""
+    path = BENCH_DIR / f"{scale}-{seed}-{_source_digest()}.duckdb"
     if not path.exists():
         from dashboard.demo import build
 
