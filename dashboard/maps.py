@@ -38,6 +38,7 @@ BAND_COLORS = {
     "low": [215, 25, 28],
     "none": [160, 160, 160],
 }
+DRAW_ORDER = {"none": 0, "top": 1, "high": 2, "mid": 3, "low": 4}  # later is drawn on top
 AREA_FILL = [31, 111, 92, 18]
 AREA_LINE = [31, 111, 92, 200]
 TEXT_FONT = "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, sans-serif"
@@ -159,6 +160,10 @@ def customer_points(frame: pd.DataFrame, layer: str, lang: str) -> list[dict]:
     """One record per customer: position, colour (band or business type), radius by grade, tooltip."""
     not_surveyed = t("satisfaction.not_surveyed", lang)
     records = []
+    if layer != "btype":  # draw the unhappy last, on top: a red point must never hide under green ones
+        frame = frame.assign(_draw=frame.band.map(DRAW_ORDER)).sort_values(
+            ["_draw", "customer_id"], kind="stable"
+        )
     for row in frame.itertuples(index=False):
         color = BTYPE_COLORS[row.business_type] if layer == "btype" else BAND_COLORS[row.band]
         records.append(

@@ -201,3 +201,27 @@ def test_page_figures_equal_the_cli_on_the_demo(demo_run):
     # the weak route tops the follow-up list of its station
     gd = satisfaction.page_figures(demo_run, Scope(scope.date_from, scope.date_to, stations=("GD",)), "zh")
     assert set(gd.follow_up.route_id.head(10)) == {"GD03"}
+
+
+def test_unhappy_customers_are_drawn_on_top():
+    import pandas as pd
+
+    from dashboard.maps import DRAW_ORDER, customer_points
+
+    frame = pd.DataFrame(
+        {
+            "customer_id": [1, 2, 3, 4],
+            "band": ["low", "top", "none", "mid"],
+            "business_type": ["Z"] * 4,
+            "lon": [119.2] * 4,
+            "lat": [36.8] * 4,
+            "grade": [5] * 4,
+            "shop_name": ["a", "b", "c", "d"],
+            "route_name": ["r"] * 4,
+            "customer_manager_name": ["m"] * 4,
+            "overall": [60.0, 95.0, None, 75.0],
+        }
+    )
+    drawn = [p["customer_id"] for p in customer_points(frame, "band", "zh")]
+    assert drawn == [3, 2, 4, 1]  # not surveyed, >= 90, 70-80, < 70 last
+    assert list(DRAW_ORDER) == ["none", "top", "high", "mid", "low"]
