@@ -177,3 +177,17 @@ create or replace macro scoped_customers(p_stations, p_routes, p_btypes, p_marke
       and (len(p_btypes) = 0 or list_contains(p_btypes, c.business_type))
       and (len(p_markets) = 0 or list_contains(p_markets, c.market_type))
       and (p_customer is null or c.customer_id = p_customer);
+
+-- Tickets as they stood at p_end, the start of the day after a period: a stage time at or after it has
+-- not happened yet, and a ticket received from p_end on does not exist yet (DESIGN.md section 5).
+create or replace macro tickets_as_of(p_end) as table
+    select
+        ticket_id, customer_id, channel, kind, topic, first_owner_id, received_at,
+        case when responded_at < p_end then responded_at end as responded_at,
+        case when routed_at < p_end then routed_at end as routed_at,
+        case when resolved_at < p_end then resolved_at end as resolved_at,
+        case when callback_at < p_end then callback_at end as callback_at,
+        case when callback_at < p_end then callback_result end as callback_result,
+        reopened_count
+    from tickets
+    where received_at < p_end;

@@ -31,18 +31,18 @@ open_tickets as (
         tickets.topic,
         tickets.received_at,
         case
-            when tickets.callback_at < period.end_ts then 'callback'
-            when tickets.routed_at < period.end_ts then 'routed'
-            when tickets.responded_at < period.end_ts then 'responded'
+            when tickets.callback_at is not null then 'callback'
+            when tickets.routed_at is not null then 'routed'
+            when tickets.responded_at is not null then 'responded'
             else 'received'
         end as stage,
-        tickets.responded_at < period.end_ts as is_responded,
+        tickets.responded_at is not null as is_responded,
         date_diff('second', tickets.received_at, period.end_ts) / 3600.0 as age_hours
-    from tickets
+    from tickets_as_of(($date_to::date + interval 1 day)::timestamp) as tickets
     join scoped using (customer_id)
     cross join period
     where tickets.received_at < period.end_ts
-      and (tickets.resolved_at is null or tickets.resolved_at >= period.end_ts)
+      and tickets.resolved_at is null
 ),
 
 final as (

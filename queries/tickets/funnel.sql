@@ -17,11 +17,11 @@ scoped as (
 received as (
     select
         tickets.received_at,
-        case when tickets.responded_at < period.end_ts then tickets.responded_at end as responded_at,
-        case when tickets.routed_at < period.end_ts then tickets.routed_at end as routed_at,
-        case when tickets.resolved_at < period.end_ts then tickets.resolved_at end as resolved_at,
-        case when tickets.callback_at < period.end_ts then tickets.callback_at end as callback_at
-    from tickets
+        tickets.responded_at,
+        tickets.routed_at,
+        tickets.resolved_at,
+        tickets.callback_at
+    from tickets_as_of(($date_to::date + interval 1 day)::timestamp) as tickets
     join scoped using (customer_id)
     cross join period
     where tickets.received_at >= period.date_from and tickets.received_at < period.end_ts

@@ -25,14 +25,14 @@ received as (
     select
         tickets.kind,
         tickets.received_at,
-        case when tickets.responded_at < period.end_ts then tickets.responded_at end as responded_at,
-        case when tickets.routed_at < period.end_ts then tickets.routed_at end as routed_at,
-        case when tickets.resolved_at < period.end_ts then tickets.resolved_at end as resolved_at,
-        case when tickets.callback_at < period.end_ts then tickets.callback_at end as callback_at,
-        case when tickets.callback_at < period.end_ts then tickets.callback_result end as callback_result,
+        tickets.responded_at,
+        tickets.routed_at,
+        tickets.resolved_at,
+        tickets.callback_at,
+        tickets.callback_result,
         tickets.reopened_count,
         date_diff('second', tickets.received_at, period.end_ts) / 3600.0 as age_hours
-    from tickets
+    from tickets_as_of(($date_to::date + interval 1 day)::timestamp) as tickets
     join scoped using (customer_id)
     cross join period
     where tickets.received_at >= period.date_from and tickets.received_at < period.end_ts
@@ -87,11 +87,11 @@ period_figures as (
 
 open_at_end as (
     select date_diff('second', tickets.received_at, period.end_ts) / 3600.0 as age_hours
-    from tickets
+    from tickets_as_of(($date_to::date + interval 1 day)::timestamp) as tickets
     join scoped using (customer_id)
     cross join period
     where tickets.received_at < period.end_ts
-      and (tickets.resolved_at is null or tickets.resolved_at >= period.end_ts)
+      and tickets.resolved_at is null
 ),
 
 backlog as (

@@ -26,17 +26,15 @@ received as (
         scoped.route_id,
         coalesce(tickets.first_owner_id, '') as owner_id,
         targets.target_hours,
-        case when tickets.responded_at < period.end_ts
-            then date_diff('second', tickets.received_at, tickets.responded_at) / 3600.0 end as response_hours,
-        case when tickets.resolved_at < period.end_ts
-            then date_diff('second', tickets.received_at, tickets.resolved_at) / 3600.0 end as resolution_hours,
-        tickets.responded_at < period.end_ts and tickets.routed_at < period.end_ts
-            and tickets.resolved_at < period.end_ts and tickets.callback_at < period.end_ts as is_closed_loop,
-        tickets.resolved_at < period.end_ts and tickets.callback_at < period.end_ts as is_called_back,
-        tickets.resolved_at < period.end_ts and tickets.callback_at < period.end_ts
+        date_diff('second', tickets.received_at, tickets.responded_at) / 3600.0 as response_hours,
+        date_diff('second', tickets.received_at, tickets.resolved_at) / 3600.0 as resolution_hours,
+        tickets.responded_at is not null and tickets.routed_at is not null
+            and tickets.resolved_at is not null and tickets.callback_at is not null as is_closed_loop,
+        tickets.resolved_at is not null and tickets.callback_at is not null as is_called_back,
+        tickets.resolved_at is not null and tickets.callback_at is not null
             and tickets.callback_result in ('satisfied', 'basic') as is_callback_satisfied,
         date_diff('second', tickets.received_at, period.end_ts) / 3600.0 as age_hours
-    from tickets
+    from tickets_as_of(($date_to::date + interval 1 day)::timestamp) as tickets
     join scoped using (customer_id)
     cross join period
     left join targets on targets.kind = tickets.kind

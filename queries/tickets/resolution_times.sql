@@ -16,13 +16,13 @@ scoped as (
 final as (
     select
         tickets.kind,
-        coalesce(tickets.resolved_at < period.end_ts, false) as is_resolved,
+        tickets.resolved_at is not null as is_resolved,
         date_diff(
             'second',
             tickets.received_at,
-            case when tickets.resolved_at < period.end_ts then tickets.resolved_at else period.end_ts end
+            coalesce(tickets.resolved_at, period.end_ts)
         ) / 3600.0 as hours
-    from tickets
+    from tickets_as_of(($date_to::date + interval 1 day)::timestamp) as tickets
     join scoped using (customer_id)
     cross join period
     where tickets.received_at >= period.date_from and tickets.received_at < period.end_ts
