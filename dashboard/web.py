@@ -210,6 +210,32 @@ def write_url() -> None:
     state["_written_query"] = written
 
 
+def header(title: str) -> None:
+    """A page's title and the line saying which period and customers it shows."""
+    from dashboard.cards import scope_line
+
+    scope = current_scope()
+    st.title(title)
+    st.caption(scope_line(scope, catalog(), lang(), customer_name(scope.customer)))
+
+
+def show_cards(cards, help_text: str | None = None, per_row: int = 3) -> None:
+    """KPI cards in a grid, each in a keyed container (kpi-<name>) the browser tests can find."""
+    columns = st.columns(per_row)
+    for i, card in enumerate(cards):
+        with columns[i % per_row], st.container(border=True, key=f"kpi-{card.kpi.replace('.', '-')}"):
+            st.metric(
+                card.label,
+                card.value,
+                card.delta,
+                delta_color=card.delta_color,
+                delta_arrow=card.delta_arrow,
+                delta_description=t("overview.vs_previous_short", lang()) if card.delta else None,
+                help=help_text,
+            )
+            st.caption(card.caption)
+
+
 def page_menu(menu, pages) -> None:
     """Links to every page that keep the scope (and language) in their URL."""
     query = scope_to_query(current_scope(), lang())

@@ -3,7 +3,6 @@
 import streamlit as st
 
 from dashboard import charts, nine_grid, tables, web
-from dashboard.cards import scope_line
 from dashboard.downloads import csv_bytes, xlsx_bytes
 from dashboard.i18n import fmt_month, fmt_pct, fmt_period, label, t
 from dashboard.scope import month_end
@@ -13,8 +12,7 @@ scope = web.current_scope()
 catalog = web.catalog()
 state = st.session_state
 
-st.title(t("nine_grid.heading", lang))
-st.caption(scope_line(scope, catalog, lang, web.customer_name(scope.customer)))
+web.header(t("nine_grid.heading", lang))
 
 # The two periods compared: by default the previous period and this one, in whole months.
 months = nine_grid.period_months(catalog.first_day, catalog.last_day)

@@ -3,17 +3,14 @@
 import streamlit as st
 
 from dashboard import satisfaction, web
-from dashboard.cards import scope_line
 from dashboard.downloads import csv_bytes
 from dashboard.i18n import fmt_count, fmt_number, t
 from dashboard.maps import LAYERS
 
 lang = web.lang()
 scope = web.current_scope()
-catalog = web.catalog()
 
-st.title(t("satisfaction.heading", lang))
-st.caption(scope_line(scope, catalog, lang))
+web.header(t("satisfaction.heading", lang))
 
 layer = st.segmented_control(
     t("satisfaction.layer", lang),

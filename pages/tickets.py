@@ -3,7 +3,6 @@
 import streamlit as st
 
 from dashboard import charts, tickets, web
-from dashboard.cards import scope_line
 from dashboard.downloads import csv_bytes
 from dashboard.i18n import t
 
@@ -13,21 +12,9 @@ catalog = web.catalog()
 data = tickets.gather(web.run, scope, catalog.first_day)
 target = data.targets["sla_rate"]
 
-st.title(t("tickets.heading", lang))
-st.caption(scope_line(scope, catalog, lang))
+web.header(t("tickets.heading", lang))
 
-columns = st.columns(3)
-for i, card in enumerate(tickets.cards(data, lang)):
-    with columns[i % 3], st.container(border=True, key=f"kpi-{card.kpi.replace('.', '-')}"):
-        st.metric(
-            card.label,
-            card.value,
-            card.delta,
-            delta_color=card.delta_color,
-            delta_arrow=card.delta_arrow,
-            delta_description=t("overview.vs_previous_short", lang) if card.delta else None,
-        )
-        st.caption(card.caption)
+web.show_cards(tickets.cards(data, lang))
 
 tab_summary, tab_backlog, tab_loop, tab_ranking, tab_list = st.tabs(
     [t(f"tickets.tab.{key}", lang) for key in ("overview", "backlog", "loop", "ranking", "list")]
