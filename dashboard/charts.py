@@ -584,3 +584,42 @@ def station_dimensions(station_means: pd.DataFrame, company: dict, lang: str, di
     )  # fmt: skip
     fig.update_layout(title=t("satisfaction.dimension_stations", lang), yaxis={"autorange": "reversed"})
     return style(fig, lang, max(300, 34 * len(stations) + 140))
+
+
+# ---- customer profile --------------------------------------------------------------------------
+
+
+def customer_monthly(monthly: pd.DataFrame, lang: str) -> go.Figure:
+    """One store's months: tobacco orders as bars, tobacco and non-tobacco gross profit as lines."""
+    fig = go.Figure(layout={"title": _t("customer.chart.monthly", lang)})
+    if monthly.empty:
+        return _styled(_empty(fig, lang), lang, 320)
+    months = pd.to_datetime(monthly["month"])
+    fig.add_bar(x=months, y=monthly["tobacco_orders_yuan"].astype(float), name=_t("customer.orders", lang),
+                marker_color=PALETTE[2], opacity=0.55)  # fmt: skip
+    for i, (column, key) in enumerate(
+        (("tobacco_gross_profit_yuan", "gross_profit"), ("nontobacco_gross_profit_yuan", "nontobacco_profit"))
+    ):
+        fig.add_scatter(x=months, y=monthly[column].astype(float), name=_t(f"customer.{key}", lang),
+                        mode="lines+markers", line={"color": PALETTE[i]})  # fmt: skip
+    fig.update_yaxes(title=_t("customer.yuan", lang), tickformat=",.0f")
+    fig.update_xaxes(dtick="M1", tickformat="%Y-%m")
+    return _styled(fig, lang, 320)
+
+
+def customer_surveys(surveys: pd.DataFrame, dimensions, lang: str) -> go.Figure:
+    """The store's survey scores by dimension over time (overall drawn thicker)."""
+    fig = go.Figure(layout={"title": _t("customer.chart.surveys", lang)})
+    if surveys.empty:
+        return _styled(_empty(fig, lang), lang, 320)
+    days = pd.to_datetime(surveys["surveyed_on"])
+    for i, dim in enumerate(("overall", *dimensions)):
+        fig.add_scatter(
+            x=days,
+            y=surveys[dim].astype(float),
+            name=_t(f"satisfaction.dimension.{dim}", lang),
+            mode="lines+markers",
+            line={"width": 4 if dim == "overall" else 1.5, "color": PALETTE[i % len(PALETTE)]},
+        )
+    fig.update_yaxes(title=_t("customer.score", lang))
+    return _styled(fig, lang, 320)
