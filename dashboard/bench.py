@@ -13,7 +13,7 @@ from dataclasses import replace
 from functools import partial
 from pathlib import Path
 
-from dashboard import customer, kpis, nine_grid, satisfaction, store, tickets
+from dashboard import customer, kpis, nine_grid, programs, satisfaction, store, tickets
 from dashboard.catalog import load_catalog
 from dashboard.scope import default_scope
 
@@ -32,6 +32,9 @@ PAGES = {
         tickets.gather(run, scope, catalog.first_day), "zh"
     ),
     "satisfaction-map": lambda run, scope, catalog: satisfaction.page_figures(run, scope, "zh"),
+    "training": lambda run, scope, catalog: programs.gather(
+        run, scope, programs.effect_period(catalog.last_day)
+    ),
     # the profile of the demo's POS store (the busiest kind of profile: it has a nine-grid too)
     "customer-profile": lambda run, scope, catalog: customer.gather(run, replace(scope, customer=PROFILED)),
 }

@@ -623,3 +623,69 @@ def customer_surveys(surveys: pd.DataFrame, dimensions, lang: str) -> go.Figure:
         )
     fig.update_yaxes(title=_t("customer.score", lang))
     return _styled(fig, lang, 320)
+
+
+# ---- training and residencies -----------------------------------------------------------------
+
+
+def training_breakdown(names: pd.Series, frame: pd.DataFrame, dimension: str, lang: str) -> go.Figure:
+    """Sessions and attendances per format, station, topic or month (two bars per code)."""
+    part = frame[frame["dimension"] == dimension]
+    fig = go.Figure(
+        layout={"title": _t("programs.chart.training", lang, by=_t(f"programs.by.{dimension}", lang))}
+    )
+    if part.empty:
+        return _styled(_empty(fig, lang), lang, 340)
+    fig.add_bar(
+        x=list(names), y=part["n_sessions"], name=_t("programs.sessions", lang), marker_color=PALETTE[0]
+    )
+    fig.add_bar(x=list(names), y=part["n_attendances"], name=_t("programs.attendances", lang),
+                marker_color=PALETTE[1], yaxis="y2")  # fmt: skip
+    fig.update_layout(
+        barmode="group",
+        yaxis={"title": _t("programs.sessions", lang)},
+        yaxis2={
+            "title": _t("programs.attendances", lang),
+            "overlaying": "y",
+            "side": "right",
+            "showgrid": False,
+        },
+    )
+    fig.update_xaxes(type="category")
+    return _styled(fig, lang, 340)
+
+
+def residency_breakdown(by_frame: pd.DataFrame, key: str, names: list, lang: str) -> go.Figure:
+    """Residency days and staff per station, month or focus."""
+    fig = go.Figure(layout={"title": _t("programs.chart.residency", lang)})
+    if by_frame.empty:
+        return _styled(_empty(fig, lang), lang, 320)
+    for i, column in enumerate(("days", "n_staff", "n_stores")):
+        fig.add_bar(
+            x=names, y=by_frame[column], name=_t(f"programs.res.{column}", lang), marker_color=PALETTE[i]
+        )
+    fig.update_layout(barmode="group")
+    fig.update_xaxes(type="category")
+    return _styled(fig, lang, 320)
+
+
+def effect_bars(result: dict, measure: str, lang: str) -> go.Figure:
+    """Before and after means of the served customers and of the comparison group, side by side."""
+    fig = go.Figure(layout={"title": _t(f"programs.measure.{measure}", lang)})
+    if result["effect"] is None:
+        return _styled(_empty(fig, lang), lang, 320)
+    x = [_t("programs.before", lang), _t("programs.after", lang)]
+    for i, group in enumerate(("treated", "control")):
+        n = result[f"n_{group}"]
+        fig.add_bar(x=x, y=[result[f"{group}_before"], result[f"{group}_after"]], marker_color=PALETTE[i],
+                    name=_t(f"programs.group.{group}", lang, n=n))  # fmt: skip
+    fig.update_layout(barmode="group")
+    if measure == "satisfaction":
+        low = min(
+            result["treated_before"],
+            result["control_before"],
+            result["treated_after"],
+            result["control_after"],
+        )
+        fig.update_yaxes(range=[max(0, low - 10), 100])
+    return _styled(fig, lang, 320)

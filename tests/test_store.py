@@ -54,6 +54,7 @@ PAGE_PARAMS = {
     "customer_id": 1,
     "low_score": 70.0,
     "text": "便利",
+    "window_months": 3,
 }
 
 
