@@ -9,14 +9,16 @@ from __future__ import annotations
 import hashlib
 import statistics
 import time
+from dataclasses import replace
 from functools import partial
 from pathlib import Path
 
-from dashboard import kpis, nine_grid, satisfaction, store, tickets
+from dashboard import customer, kpis, nine_grid, programs, satisfaction, store, tickets
 from dashboard.catalog import load_catalog
 from dashboard.scope import default_scope
 
 BENCH_DIR = store.ROOT / "data" / "bench"
+PROFILED = 1027  # DEMO_FACTS["nine_grid_customer_id"]: a store with POS data
 
 # Page -> what that page queries for all of its figures, (run, scope, catalog) -> anything.
 # The entry script's catalog is cached per DB version in the app, so pages get it ready-made.
@@ -30,6 +32,11 @@ PAGES = {
         tickets.gather(run, scope, catalog.first_day), "zh"
     ),
     "satisfaction-map": lambda run, scope, catalog: satisfaction.page_figures(run, scope, "zh"),
+    "training": lambda run, scope, catalog: programs.gather(
+        run, scope, programs.effect_period(catalog.last_day)
+    ),
+    # the profile of the demo's POS store (the busiest kind of profile: it has a nine-grid too)
+    "customer-profile": lambda run, scope, catalog: customer.gather(run, replace(scope, customer=PROFILED)),
 }
 
 

@@ -584,3 +584,108 @@ def station_dimensions(station_means: pd.DataFrame, company: dict, lang: str, di
     )  # fmt: skip
     fig.update_layout(title=t("satisfaction.dimension_stations", lang), yaxis={"autorange": "reversed"})
     return style(fig, lang, max(300, 34 * len(stations) + 140))
+
+
+# ---- customer profile --------------------------------------------------------------------------
+
+
+def customer_monthly(monthly: pd.DataFrame, lang: str) -> go.Figure:
+    """One store's months: tobacco orders as bars, tobacco and non-tobacco gross profit as lines."""
+    fig = go.Figure(layout={"title": _t("customer.chart.monthly", lang)})
+    if monthly.empty:
+        return _styled(_empty(fig, lang), lang, 320)
+    months = pd.to_datetime(monthly["month"])
+    fig.add_bar(x=months, y=monthly["tobacco_orders_yuan"].astype(float), name=_t("customer.orders", lang),
+                marker_color=PALETTE[2], opacity=0.55)  # fmt: skip
+    for i, (column, key) in enumerate(
+        (("tobacco_gross_profit_yuan", "gross_profit"), ("nontobacco_gross_profit_yuan", "nontobacco_profit"))
+    ):
+        fig.add_scatter(x=months, y=monthly[column].astype(float), name=_t(f"customer.{key}", lang),
+                        mode="lines+markers", line={"color": PALETTE[i]})  # fmt: skip
+    fig.update_yaxes(title=_t("customer.yuan", lang), tickformat=",.0f")
+    fig.update_xaxes(dtick="M1", tickformat="%Y-%m")
+    return _styled(fig, lang, 320)
+
+
+def customer_surveys(surveys: pd.DataFrame, dimensions, lang: str) -> go.Figure:
+    """The store's survey scores by dimension over time (overall drawn thicker)."""
+    fig = go.Figure(layout={"title": _t("customer.chart.surveys", lang)})
+    if surveys.empty:
+        return _styled(_empty(fig, lang), lang, 320)
+    days = pd.to_datetime(surveys["surveyed_on"])
+    for i, dim in enumerate(("overall", *dimensions)):
+        fig.add_scatter(
+            x=days,
+            y=surveys[dim].astype(float),
+            name=_t(f"satisfaction.dimension.{dim}", lang),
+            mode="lines+markers",
+            line={"width": 4 if dim == "overall" else 1.5, "color": PALETTE[i % len(PALETTE)]},
+        )
+    fig.update_yaxes(title=_t("customer.score", lang))
+    return _styled(fig, lang, 320)
+
+
+# ---- training and residencies -----------------------------------------------------------------
+
+
+def training_breakdown(names: pd.Series, frame: pd.DataFrame, dimension: str, lang: str) -> go.Figure:
+    """Sessions and attendances per format, station, topic or month (two bars per code)."""
+    part = frame[frame["dimension"] == dimension]
+    fig = go.Figure(
+        layout={"title": _t("programs.chart.training", lang, by=_t(f"programs.by.{dimension}", lang))}
+    )
+    if part.empty:
+        return _styled(_empty(fig, lang), lang, 340)
+    fig.add_bar(
+        x=list(names), y=part["n_sessions"], name=_t("programs.sessions", lang), marker_color=PALETTE[0]
+    )
+    fig.add_bar(x=list(names), y=part["n_attendances"], name=_t("programs.attendances", lang),
+                marker_color=PALETTE[1], yaxis="y2")  # fmt: skip
+    fig.update_layout(
+        barmode="group",
+        yaxis={"title": _t("programs.sessions", lang)},
+        yaxis2={
+            "title": _t("programs.attendances", lang),
+            "overlaying": "y",
+            "side": "right",
+            "showgrid": False,
+        },
+    )
+    fig.update_xaxes(type="category")
+    return _styled(fig, lang, 340)
+
+
+def residency_breakdown(by_frame: pd.DataFrame, key: str, names: list, lang: str) -> go.Figure:
+    """Residency days and staff per station, month or focus."""
+    fig = go.Figure(layout={"title": _t("programs.chart.residency", lang)})
+    if by_frame.empty:
+        return _styled(_empty(fig, lang), lang, 320)
+    for i, column in enumerate(("days", "n_staff", "n_stores")):
+        fig.add_bar(
+            x=names, y=by_frame[column], name=_t(f"programs.res.{column}", lang), marker_color=PALETTE[i]
+        )
+    fig.update_layout(barmode="group")
+    fig.update_xaxes(type="category")
+    return _styled(fig, lang, 320)
+
+
+def effect_bars(result: dict, measure: str, lang: str) -> go.Figure:
+    """Before and after means of the served customers and of the comparison group, side by side."""
+    fig = go.Figure(layout={"title": _t(f"programs.measure.{measure}", lang)})
+    if result["effect"] is None:
+        return _styled(_empty(fig, lang), lang, 320)
+    x = [_t("programs.before", lang), _t("programs.after", lang)]
+    for i, group in enumerate(("treated", "control")):
+        n = result[f"n_{group}"]
+        fig.add_bar(x=x, y=[result[f"{group}_before"], result[f"{group}_after"]], marker_color=PALETTE[i],
+                    name=_t(f"programs.group.{group}", lang, n=n))  # fmt: skip
+    fig.update_layout(barmode="group")
+    if measure == "satisfaction":
+        low = min(
+            result["treated_before"],
+            result["control_before"],
+            result["treated_after"],
+            result["control_after"],
+        )
+        fig.update_yaxes(range=[max(0, low - 10), 100])
+    return _styled(fig, lang, 320)

@@ -400,3 +400,44 @@ def legend_html(layer: str, lang: str, band_labels: dict[str, str], aggregated: 
         + (f'<span style="color:#666">{html.escape(note)}</span>' if note else "")
         + "</div>"
     )
+
+
+STORE_LAYER = "store"
+
+
+def customer_deck(identity: dict, lang: str) -> pdk.Deck:
+    """A small map of one store and its service station (no tiles: the two points and their names)."""
+    points = [
+        {"position": [identity["station_lon"], identity["station_lat"]], "name": identity["station_name"],
+         "color": list(AREA_LINE[:3]) + [220], "radius": 120},
+        {"position": [identity["lon"], identity["lat"]], "name": identity["shop_name"],
+         "color": [215, 25, 28, 230], "radius": 90},
+    ]  # fmt: skip
+    for p in points:
+        p["tooltip"] = html.escape(p["name"])
+    text = pdk.Layer(
+        "TextLayer",
+        points,
+        id=LABELS_LAYER,
+        get_position="position",
+        get_text="name",
+        get_size=14,
+        get_color=[40, 40, 40, 230],
+        get_pixel_offset=[0, -18],
+        font_family=pdk.types.String(TEXT_FONT),
+        character_set=pdk.types.String("".join(sorted({ch for p in points for ch in p["name"]}))),
+        background=True,
+        get_background_color=[255, 255, 255, 220],
+        pickable=False,
+    )
+    lons = [p["position"][0] for p in points]
+    lats = [p["position"][1] for p in points]
+    span = max(max(lons) - min(lons), max(lats) - min(lats), 0.01)
+    zoom = max(8.0, min(15.0, math.log2(360 / span) - 1.5))
+    view = pdk.ViewState(longitude=sum(lons) / 2, latitude=sum(lats) / 2, zoom=zoom)
+    return pdk.Deck(
+        layers=[_dots(STORE_LAYER, points, 6, 14), text],
+        initial_view_state=view,
+        map_provider=None,
+        tooltip={"html": "{tooltip}", "style": {"fontSize": "13px", "backgroundColor": "#263238"}},
+    )

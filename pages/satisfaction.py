@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import satisfaction, web
+from dashboard import satisfaction, tables, web
 from dashboard.downloads import csv_bytes
 from dashboard.i18n import fmt_count, fmt_number, t
 from dashboard.maps import LAYERS
@@ -87,7 +87,9 @@ with tab_list:
         st.info(t("satisfaction.follow_up_empty", lang))
     else:
         table = satisfaction.follow_up_table(listed, limits, lang)
-        st.dataframe(table, hide_index=True, width="stretch", key="sat_follow_up")
+        shown, profile = tables.with_profile(table, scope, listed["customer_id"], lang)
+        link = {profile: st.column_config.LinkColumn(display_text=t("tables.open_profile", lang))}
+        st.dataframe(shown, hide_index=True, width="stretch", key="sat_follow_up", column_config=link)
         st.download_button(
             t("satisfaction.download", lang),
             data=csv_bytes(table),

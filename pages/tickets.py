@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import charts, tickets, web
+from dashboard import charts, tables, tickets, web
 from dashboard.downloads import csv_bytes
 from dashboard.i18n import t
 
@@ -54,7 +54,13 @@ with tab_backlog:
         if work.empty:
             st.info(t("tickets.work_list_empty", lang))
         else:
-            st.dataframe(work, hide_index=True, width="stretch", height=360, key="tk_work")
+            shown, profile = tables.with_profile(
+                work, scope, data.backlog.loc[work.index, "customer_id"], lang
+            )
+            link = {profile: st.column_config.LinkColumn(display_text=t("tables.open_profile", lang))}
+            st.dataframe(
+                shown, hide_index=True, width="stretch", height=360, key="tk_work", column_config=link
+            )
         st.download_button(
             t("tickets.download", lang),
             csv_bytes(work),

@@ -53,6 +53,8 @@ PAGE_PARAMS = {
     "grain": "week",
     "customer_id": 1,
     "low_score": 70.0,
+    "text": "便利",
+    "window_months": 3,
 }
 
 
