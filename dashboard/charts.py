@@ -636,11 +636,16 @@ def training_breakdown(names: pd.Series, frame: pd.DataFrame, dimension: str, la
     )
     if part.empty:
         return _styled(_empty(fig, lang), lang, 340)
+    # two y axes: without an offset group each, plotly draws both bars on the same spot
     fig.add_bar(
-        x=list(names), y=part["n_sessions"], name=_t("programs.sessions", lang), marker_color=PALETTE[0]
+        x=list(names),
+        y=part["n_sessions"],
+        name=_t("programs.sessions", lang),
+        marker_color=PALETTE[0],
+        offsetgroup="sessions",
     )
     fig.add_bar(x=list(names), y=part["n_attendances"], name=_t("programs.attendances", lang),
-                marker_color=PALETTE[1], yaxis="y2")  # fmt: skip
+                marker_color=PALETTE[1], yaxis="y2", offsetgroup="attendances")  # fmt: skip
     fig.update_layout(
         barmode="group",
         yaxis={"title": _t("programs.sessions", lang)},
