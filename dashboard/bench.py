@@ -11,7 +11,7 @@ import time
 from functools import partial
 from pathlib import Path
 
-from dashboard import kpis, nine_grid, satisfaction, store, tickets
+from dashboard import kpis, nine_grid, satisfaction, staff, store, tickets
 from dashboard.catalog import load_catalog
 from dashboard.scope import default_scope
 
@@ -29,6 +29,9 @@ PAGES = {
         tickets.gather(run, scope, catalog.first_day), "zh"
     ),
     "satisfaction-map": lambda run, scope, catalog: satisfaction.page_figures(run, scope, "zh"),
+    "three-labor": lambda run, scope, catalog: staff.page_figures(
+        staff.gather(run, scope, catalog.first_day), run, "zh"
+    ),
 }
 
 

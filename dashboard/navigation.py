@@ -23,4 +23,5 @@ PAGES = [
     PageSpec("pages/tickets.py", "nav.tickets", ":material/support_agent:", "complaints"),
     PageSpec("pages/satisfaction.py", "nav.satisfaction", ":material/map:", "satisfaction-map"),
     PageSpec("pages/nine_grid.py", "nav.nine_grid", ":material/grid_view:", "nine-grid"),
+    PageSpec("pages/staff.py", "nav.staff", ":material/badge:", "three-labor"),
 ]
