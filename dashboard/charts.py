@@ -650,9 +650,22 @@ def staff_radar(person: dict, station: dict, lang: str) -> go.Figure:
     low = min([v for v in values if v is not None] or [0])
     fig.update_layout(
         title=t("staff.radar_title", lang, name=person["staff_name"]),
-        polar={"radialaxis": {"range": [max(0, 10 * (low // 10) - 10), 100]}},
+        polar={
+            "angularaxis": {"rotation": 90, "direction": "clockwise"},
+            "radialaxis": {
+                "range": [max(0, 10 * (low // 10) - 10), 100],
+                "angle": 54,
+                "tickfont": {"size": 10},
+            },
+        },
     )
-    return style(fig, lang, height=380)
+    return _legend_below(style(fig, lang, height=420))
+
+
+def _legend_below(fig: go.Figure) -> go.Figure:
+    """A chart with a title: the legend goes under the plot, so the two never overlap."""
+    fig.update_layout(legend={"y": -0.12, "yanchor": "top", "x": 0.5, "xanchor": "center"})
+    return fig
 
 
 def staff_terms(person: dict, station: dict, lang: str) -> go.Figure:
@@ -705,7 +718,7 @@ def staff_trend(trend: pd.DataFrame, name: str, lang: str) -> go.Figure:
         )  # fmt: skip
     fig.update_xaxes(type="category")
     fig.update_layout(title=t("staff.trend_title", lang, name=name))
-    return style(fig, lang, height=360)
+    return _legend_below(style(fig, lang, height=420))
 
 
 def staff_joint(joint: pd.DataFrame, lang: str) -> go.Figure:
