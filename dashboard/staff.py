@@ -110,10 +110,12 @@ class StaffData:
 
 
 def _scored(inputs: pd.DataFrame, settings_: dict) -> dict:
-    current = ranked(inputs[inputs.period_no == 1], settings_)
-    before = inputs[inputs.period_no == 2]
-    previous = ranked(before, settings_) if (inputs.attrs.get("has_previous")) else None
-    months = inputs[inputs.period_no > 2]
+    slots = inputs.attrs["slots"]  # which period number is this period, the one before, each trend month
+    current = ranked(inputs[inputs.period_no == slots["current"]], settings_)
+    previous = None
+    if slots["previous"] is not None:
+        previous = ranked(inputs[inputs.period_no == slots["previous"]], settings_)
+    months = inputs[inputs.period_no.isin(slots["trend"])]
     trend = three_labor.score(months.reset_index(drop=True), settings_) if len(months) else months
     if previous is not None:
         change = current.staff_id.map(dict(zip(previous.staff_id, previous["rank"], strict=True)))
@@ -124,13 +126,20 @@ def _scored(inputs: pd.DataFrame, settings_: dict) -> dict:
 
 
 def gather(run: Runner, scope: Scope, first_day: date | None = None) -> StaffData:
-    """Run the page's one inputs query: this period, the one before it, and the trend months."""
+    """Run the page's one inputs query: this period, the one before it, and the trend months (a period
+    that is also a trend month is asked for once)."""
     settings_ = conf()
-    before = _previous(scope.date_from, scope.date_to)
+    this, before = (scope.date_from, scope.date_to), _previous(scope.date_from, scope.date_to)
     has_previous = first_day is None or before[0] >= first_day
-    periods = [(scope.date_from, scope.date_to), before, *trend_months(scope, first_day)]
+    months = trend_months(scope, first_day)
+    periods = list(dict.fromkeys([this, *([before] if has_previous else []), *months]))
     inputs = run("staff/inputs", query_params(scope, periods, settings_))
-    inputs.attrs["has_previous"] = has_previous
+    number = {p: i + 1 for i, p in enumerate(periods)}  # period_no is 1-based, in the order asked
+    inputs.attrs["slots"] = {
+        "current": number[this],
+        "previous": number[before] if has_previous else None,
+        "trend": [number[m] for m in months],
+    }
     return StaffData(scope, settings_, inputs, **_scored(inputs, settings_))
 
 

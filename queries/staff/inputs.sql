@@ -175,7 +175,9 @@ profit as (
         )::double as gp_previous_yuan
     from customer_monthly as m
     join assigned using (customer_id)
-    join bounded using (period_no)
+    join bounded
+        on bounded.period_no = assigned.period_no
+        and m.month between least(bounded.previous_from, bounded.date_from) and bounded.date_to
     group by all
 ),
 
