@@ -216,9 +216,10 @@ def visit_counts(visits_: pd.DataFrame) -> dict:
 
 def page_figures(data: StaffData, run: Runner, lang: str, staff_id: str | None = None) -> dict:
     """Every figure and table of the page for one language and one person (the benchmark's work)."""
-    from dashboard import charts, tables
+    from dashboard import charts, kpis, tables
 
     out = {
+        "visit_cards": kpis.overview(run, data.scope),  # the page's planned/done cards
         "ranking": charts.staff_ranking(data.current, lang),
         "ranking_table": tables.staff_ranking(data.current, lang),
         "inputs": tables.staff_inputs(data.current, lang),

@@ -19,6 +19,11 @@ bounded as (
     from periods
 ),
 
+span as (
+    select min(date_from) as first_day, max(date_to) as last_day, max(end_ts) as end_ts
+    from bounded
+),
+
 scoped as (
     select customer_id, route_id, opened_on, status
     from scoped_customers($stations::varchar[], $routes::varchar[], $btypes::varchar[], $markets::varchar[], $customer::bigint)
@@ -49,6 +54,7 @@ plans as (
     from visit_plans
     join scoped using (customer_id)
     join bounded on visit_plans.planned_on between bounded.date_from and bounded.date_to
+    where visit_plans.planned_on between (select first_day from span) and (select last_day from span)
 ),
 
 plan_counts as (
@@ -72,6 +78,7 @@ done as (
     join scoped using (customer_id)
     join bounded on visits.started_at >= bounded.date_from and visits.started_at < bounded.end_ts
     where visits.kind in ('routine', 'joint')
+      and visits.started_at >= (select first_day from span) and visits.started_at < (select end_ts from span)
 ),
 
 inspector_days as (
@@ -79,6 +86,7 @@ inspector_days as (
     from visits
     join staff using (staff_id)
     where visits.kind = 'joint' and staff.role = 'inspector'
+      and visits.started_at >= (select first_day from span) and visits.started_at < (select end_ts from span)
 ),
 
 done_flagged as (
@@ -122,6 +130,8 @@ latest_surveys as (
     join bounded using (period_no)
     where surveys.surveyed_on <= bounded.date_to
       and surveys.surveyed_on > bounded.date_to - interval 12 month
+      and surveys.surveyed_on > (select first_day from span) - interval 13 month
+      and surveys.surveyed_on <= (select last_day from span)
     qualify row_number() over (
         partition by assigned.period_no, assigned.staff_id, surveys.customer_id
         order by surveys.surveyed_on desc, surveys.survey_id desc
@@ -149,6 +159,8 @@ judged_tickets as (
     join bounded using (period_no)
     left join targets using (kind)
     where tickets.received_at >= bounded.date_from and tickets.received_at < bounded.end_ts
+      and tickets.received_at >= (select first_day from span)
+      and tickets.received_at < (select end_ts from span)
 ),
 
 ticket_counts as (
