@@ -91,20 +91,22 @@ with tab_person:
     right.plotly_chart(charts.staff_trend(trend, person["staff_name"], lang), key="sf_trend")
     st.plotly_chart(charts.staff_terms(person, station, lang), key="sf_terms")
     visits = staff.visits(web.run, scope, staff_id)
-    st.markdown(f"**{t('staff.visits_summary', lang, **staff.visit_counts(visits))}**")
-    if st.toggle(t("staff.missed_only", lang), value=False, key="sf_missed"):
-        visits = visits[visits.status == "missed"]
-    if visits.empty:
-        st.info(t("staff.visits_empty", lang))
-    else:
-        st.dataframe(tables.staff_visits(visits, lang), hide_index=True, width="stretch", height=360,
-                     key="sf_visits")  # fmt: skip
+    with st.container(key="sf_visits_box"):  # the drill-down: why diligence is what it is
+        st.markdown(f"**{t('staff.visits_summary', lang, **staff.visit_counts(visits))}**")
+        if st.toggle(t("staff.missed_only", lang), value=False, key="sf_missed"):
+            visits = visits[visits.status == "missed"]
+        if visits.empty:
+            st.info(t("staff.visits_empty", lang))
+        else:
+            st.dataframe(tables.staff_visits(visits, lang), hide_index=True, width="stretch", height=360,
+                         key="sf_visits")  # fmt: skip
 
 with tab_assess:
     period = fmt_period(scope.date_from, scope.date_to, lang)
     weights = data.conf["assessment"]
     shown = tables.staff_payroll(data.current, weights, period, lang, with_id=False)
-    st.dataframe(tables.styled(shown), hide_index=True, width="stretch", key="sf_payroll")
+    with st.container(key="sf_payroll_box"):
+        st.dataframe(tables.styled(shown), hide_index=True, width="stretch", key="sf_payroll")
     payroll = tables.staff_payroll(data.current, weights, period, lang)
     name = f"assessment-{scope.date_from}-{scope.date_to}"
     c1, c2 = st.columns(2)

@@ -45,10 +45,10 @@ def test_person_tab_shows_the_missed_visits_and_what_if_reranks(server, page, la
     summary = page.get_by_text("漏访" if zh else "missed", exact=False).first.inner_text()
     assert summary  # "计划 388 次 · 按计划完成 … · 漏访 … 次"
     page.screenshot(path=ARTIFACTS / f"three-labor-person-{lang}.png", full_page=True)
-    for key in ("sf_terms", "sf_visits"):  # below the fold: element screenshots for a human to look at
+    for key in ("sf_terms", "sf_visits_box"):  # below the fold: element screenshots for a human to look at
         page.locator(f".st-key-{key}").screenshot(path=ARTIFACTS / f"three-labor-{key}-{lang}.png")
     for tab, key in (
-        ("二次考核" if zh else "Assessment", "sf_payroll"),
+        ("二次考核" if zh else "Assessment", "sf_payroll_box"),
         ("联合走访" if zh else "Joint visits", "sf_joint_chart"),
     ):
         page.get_by_role("tab", name=tab).click()
