@@ -235,3 +235,22 @@ def page_figures(data: StaffData, run: Runner, lang: str, staff_id: str | None =
         out["trend"] = charts.staff_trend(trend, person["staff_name"], lang)
         out["visits"] = tables.staff_visits(visits(run, data.scope, staff_id), lang)
     return out
+
+
+def route_summary(visits_: pd.DataFrame) -> pd.DataFrame:
+    """Per route of a drill-down: plans, missed plans, unplanned visits and the median check-in distance,
+    so a weak route stands out from a person's other routes."""
+    rows = []
+    for route, part in visits_.groupby("route_name", sort=True):
+        counts = visit_counts(part)
+        distance = part.checkin_distance_m.dropna()
+        rows.append(
+            {
+                "route_name": route,
+                **counts,
+                "missed_share": counts["missed"] / counts["planned"] if counts["planned"] else None,
+                "median_distance_m": float(distance.median()) if len(distance) else None,
+            }
+        )
+    columns = ["route_name", "planned", "kept", "missed", "unplanned", "missed_share", "median_distance_m"]
+    return pd.DataFrame(rows, columns=columns)

@@ -202,3 +202,19 @@ def staff_joint(joint: pd.DataFrame, lang: str):
         }
     )
     return table.reset_index(drop=True), [_h("joint_share", lang)]
+
+
+def staff_routes(summary: pd.DataFrame, lang: str):
+    """A person's routes side by side; returns the table and its share column."""
+    table = pd.DataFrame(
+        {
+            _h("route", lang): summary.route_name,
+            _h("planned", lang): summary.planned,
+            t("staff.status.on_plan", lang): summary.kept,
+            t("staff.status.missed", lang): summary.missed,
+            t("staff.status.unplanned", lang): summary.unplanned,
+            _h("missed_share", lang): summary.missed_share.astype("float64"),
+            _h("median_distance", lang): summary.median_distance_m.astype("float64").round(0),
+        }
+    )
+    return table, [_h("missed_share", lang)]

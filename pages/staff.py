@@ -93,6 +93,7 @@ with tab_person:
     visits = staff.visits(web.run, scope, staff_id)
     with st.container(key="sf_visits_box"):  # the drill-down: why diligence is what it is
         st.markdown(f"**{t('staff.visits_summary', lang, **staff.visit_counts(visits))}**")
+        _table(tables.staff_routes(staff.route_summary(visits), lang), "sf_routes")
         if st.toggle(t("staff.missed_only", lang), value=False, key="sf_missed"):
             visits = visits[visits.status == "missed"]
         if visits.empty:

@@ -202,6 +202,10 @@ def test_demo_weak_route_manager_ranks_last_and_the_drill_down_shows_why(demo_ru
     others = [staff.visit_counts(staff.visits(demo_run, scope, s)) for s in ("CM04", "CM06")]
     assert counts["missed"] / counts["planned"] > 1.5 * max(o["missed"] / o["planned"] for o in others)
     assert counts["planned"] == got.loc["CM05", "planned"]
+    # the route view of the drill-down points at the weak route: most plans missed, check-ins far away
+    routes = staff.route_summary(staff.visits(demo_run, scope, "CM05")).set_index("route_name")
+    assert routes["missed_share"].idxmax() == "固堤03线" == routes["median_distance_m"].idxmax()
+    assert routes.loc["固堤03线", "median_distance_m"] > 100
 
 
 def test_demo_page_figures_equal_the_kpis(demo_run, demo):
