@@ -231,3 +231,25 @@ def test_page_apptest_opens_on_the_lowest_and_its_what_if_works(staff_db, monkey
     assert not at.exception
     # diligence alone: CM1 75, CM2 65, CM9 60 -> the same order, so no rank moves
     assert any("0 人" in i.value for i in at.info)
+
+
+def test_builders_name_people_and_leave_no_missing_labels(run):
+    from dashboard import charts
+
+    data = staff.gather(run, OCT)
+    figures = staff.page_figures(data, run, "en", "CM9")
+    radar = figures["radar"].to_dict()
+    assert [tr["name"] for tr in radar["data"]] == ["西站 mean", "新客经"]
+    # every score of CM9 is computable (merit is a real 0), so the radar closes on its five axes
+    assert len(radar["data"][1]["r"]) == 6 and None not in radar["data"][1]["r"]
+    terms = figures["terms"].to_dict()["data"][1]
+    assert terms["text"][0] == "—"  # done/planned: no plan, left out, shown as a dash
+    assert len(figures["trend"].to_dict()["data"]) == 3
+    ranking = charts.staff_ranking(data.current, "en").to_dict()["data"][0]
+    assert list(ranking["y"]) == ["新客经", "李客经", "王客经"]  # best at the top (plotly draws bottom-up)
+    table, _ = figures["ranking_table"]
+    assert "CM9" not in table.to_string() and not table.isna().any().any()
+    diligence_only = {"diligence": 1, "effort": 0, "merit": 0}
+    what_if = data.rescored(staff.with_weights(data.conf, composite=diligence_only))
+    table, _ = tables.staff_ranking(data.current, "en", what_if.current)
+    assert table["Composite *"].tolist() == [75.0, 65.0, 60.0]
