@@ -70,7 +70,7 @@ done as (
         visits.customer_id,
         visits.kind,
         visits.started_at,
-        greatest(date_diff('second', visits.started_at, visits.ended_at), 0) / 3600.0 as visit_hours,
+        greatest(date_diff('second', visits.started_at, visits.ended_at), 0) as visit_seconds,
         visits.checkin_distance_m,
         visits.tasks_required,
         visits.tasks_done
@@ -113,7 +113,7 @@ done_counts as (
         count(*) as done,
         count(distinct customer_id) filter (where is_assigned) as visited,
         count(*) filter (where is_on_plan) as on_plan,
-        sum(visit_hours) as visit_hours,
+        sum(visit_seconds) / 3600.0 as visit_hours,  -- whole seconds summed: the same on every run
         sum(tasks_done) as tasks_done,
         sum(tasks_required) as tasks_required,
         count(*) filter (where checkin_distance_m <= $checkin_m) as checked_in,
