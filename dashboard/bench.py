@@ -13,7 +13,7 @@ from dataclasses import replace
 from functools import partial
 from pathlib import Path
 
-from dashboard import customer, kpis, nine_grid, programs, satisfaction, store, tickets
+from dashboard import customer, kpis, nine_grid, programs, satisfaction, staff, store, tickets
 from dashboard.catalog import load_catalog
 from dashboard.scope import default_scope
 
@@ -32,6 +32,9 @@ PAGES = {
         tickets.gather(run, scope, catalog.first_day), "zh"
     ),
     "satisfaction-map": lambda run, scope, catalog: satisfaction.page_figures(run, scope, "zh"),
+    "three-labor": lambda run, scope, catalog: staff.page_figures(
+        staff.gather(run, scope, catalog.first_day), run, "zh"
+    ),
     "training": lambda run, scope, catalog: programs.gather(
         run, scope, programs.effect_period(catalog.last_day)
     ),

@@ -694,3 +694,153 @@ def effect_bars(result: dict, measure: str, lang: str) -> go.Figure:
         )
         fig.update_yaxes(range=[max(0, low - 10), 100])
     return _styled(fig, lang, 320)
+
+
+# ---- staff (三劳指数) ---------------------------------------------------------------------------
+
+STAFF_INDICES = ("diligence", "effort", "merit")
+STAFF_TERMS = (
+    ("diligence", "done_rate", "d_done_rate"),
+    ("diligence", "coverage", "d_coverage"),
+    ("diligence", "on_plan", "d_on_plan"),
+    ("effort", "hours", "e_hours"),
+    ("effort", "tasks", "e_tasks"),
+    ("effort", "checkin", "e_checkin"),
+    ("merit", "satisfaction", "m_satisfaction"),
+    ("merit", "uplift", "uplift"),
+    ("merit", "resolution_sla", "sla_rate"),
+    ("merit", "trained", "m_trained"),
+)
+
+
+def _score(value):
+    return None if value is None or pd.isna(value) else round(float(value), 1)
+
+
+def staff_ranking(frame: pd.DataFrame, lang: str, column: str = "composite") -> go.Figure:
+    """One bar per person, best at the top; the lowest bar in the alert colour."""
+    part = frame.sort_values("rank" if column == "composite" else "assessment_rank", ascending=False)
+    values = [_score(v) for v in part[column]]
+    colours = [PALETTE[3] if i == 0 else PALETTE[0] for i in range(len(part))]
+    fig = go.Figure(
+        go.Bar(
+            x=values,
+            y=list(part.staff_name),
+            orientation="h",
+            marker_color=colours,
+            text=[fmt_number(v) for v in values],
+            textposition="outside",
+            cliponaxis=False,
+            hovertemplate="%{y}: %{x:.1f}<extra></extra>",
+        )
+    )
+    low = min([v for v in values if v is not None] or [0])
+    fig.update_xaxes(range=[max(0, low - 15), 100], title=t(f"staff.score.{column}", lang))
+    fig.update_layout(title=t("staff.chart_ranking", lang))
+    return style(fig, lang, height=max(260, 40 + 30 * len(part)))
+
+
+def staff_radar(person: dict, station: dict, lang: str) -> go.Figure:
+    """The person's three indices, composite and assessment against the station's mean."""
+    keys = [*STAFF_INDICES, "composite", "assessment"]
+    theta = [t(f"staff.score.{k}", lang) for k in keys]
+    fig = go.Figure()
+    for row, name, colour in (
+        (station, t("staff.station_mean", lang, station=person["station_name"]), PALETTE[1]),
+        (person, person["staff_name"], PALETTE[0]),
+    ):
+        r = [_score(row.get(k)) for k in keys]
+        fig.add_trace(
+            go.Scatterpolar(
+                r=[*r, r[0]], theta=[*theta, theta[0]], name=name, line_color=colour, fill="toself",
+                opacity=0.75, hovertemplate="%{theta}: %{r:.1f}<extra>" + name + "</extra>",
+            )
+        )  # fmt: skip
+    values = [_score(person.get(k)) for k in keys] + [_score(station.get(k)) for k in keys]
+    low = min([v for v in values if v is not None] or [0])
+    fig.update_layout(
+        title=t("staff.radar_title", lang, name=person["staff_name"]),
+        polar={
+            "angularaxis": {"rotation": 90, "direction": "clockwise"},
+            "radialaxis": {
+                "range": [max(0, 10 * (low // 10) - 10), 100],
+                "angle": 54,
+                "tickfont": {"size": 10},
+            },
+        },
+    )
+    return _legend_below(style(fig, lang, height=420))
+
+
+def _legend_below(fig: go.Figure) -> go.Figure:
+    """A chart with a title: the legend goes under the plot, so the two never overlap."""
+    fig.update_layout(legend={"y": -0.12, "yanchor": "top", "x": 0.5, "xanchor": "center"})
+    return fig
+
+
+def staff_terms(person: dict, station: dict, lang: str) -> go.Figure:
+    """Every term behind the indices (0-100 %), person against the station mean: where the points went."""
+    person_row = {**person, "m_satisfaction": _share(person.get("satisfaction_mean"))}
+    station_row = {**station, "m_satisfaction": _share(station.get("satisfaction_mean"))}
+    names = [
+        f"{t(f'staff.score.{group}', lang)} · {t(f'staff.term.{group}.{term}', lang)}"
+        for group, term, _ in STAFF_TERMS
+    ]
+    fig = go.Figure()
+    for row, name, colour in (
+        (station_row, t("staff.station_mean", lang, station=person["station_name"]), PALETTE[1]),
+        (person_row, person["staff_name"], PALETTE[0]),
+    ):
+        x = [None if _missing(row.get(col)) else 100 * float(row[col]) for _, _, col in STAFF_TERMS]
+        fig.add_trace(
+            go.Bar(
+                x=x, y=names, orientation="h", name=name, marker_color=colour,
+                text=["—" if v is None else f"{v:.0f}%" for v in x], textposition="outside", cliponaxis=False,
+                hovertemplate="%{y}: %{x:.1f}%<extra>" + name + "</extra>",
+            )
+        )  # fmt: skip
+    fig.update_xaxes(range=[0, 112], ticksuffix="%")
+    fig.update_yaxes(autorange="reversed")
+    fig.update_layout(barmode="group", bargap=0.25)
+    return style(fig, lang, height=520)
+
+
+def _missing(value) -> bool:
+    return value is None or pd.isna(value)
+
+
+def _share(value):
+    return None if _missing(value) else float(value) / 100
+
+
+def staff_trend(trend: pd.DataFrame, name: str, lang: str) -> go.Figure:
+    """The three indices of one person month by month."""
+    from dashboard.i18n import fmt_month
+
+    fig = go.Figure()
+    months = [fmt_month(pd.Timestamp(d).date(), lang) for d in trend.date_from]
+    for i, key in enumerate(STAFF_INDICES):
+        fig.add_trace(
+            go.Scatter(
+                x=months, y=[_score(v) for v in trend[key]], name=t(f"staff.score.{key}", lang),
+                mode="lines+markers", line_color=PALETTE[i], hovertemplate="%{x}: %{y:.1f}<extra></extra>",
+            )
+        )  # fmt: skip
+    fig.update_xaxes(type="category")
+    fig.update_layout(title=t("staff.trend_title", lang, name=name))
+    return _legend_below(style(fig, lang, height=420))
+
+
+def staff_joint(joint: pd.DataFrame, lang: str) -> go.Figure:
+    """Joint visits' share of the customer managers' visits, per station."""
+    shares = [None if _missing(v) else float(v) for v in joint.joint_share]
+    fig = go.Figure(
+        go.Bar(
+            x=list(joint.station_name), y=shares, marker_color=PALETTE[2],
+            text=[fmt_pct(v) for v in shares], textposition="outside", cliponaxis=False,
+            hovertemplate="%{x}: %{y:.1%}<extra></extra>",
+        )
+    )  # fmt: skip
+    fig.update_yaxes(tickformat=".0%", rangemode="tozero")
+    fig.update_layout(title=t("staff.joint_share_title", lang))
+    return style(fig, lang, height=320)

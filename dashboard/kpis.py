@@ -65,13 +65,14 @@ def overview_figures(run: Runner, scope: Scope, first_day: date | None = None) -
 def _areas() -> list[Callable[[Runner, Scope], dict]]:
     """Each page area's KPI function, (run, scope) -> {dotted name: value}; imported when asked for,
     since the areas build on this module."""
-    from dashboard import nine_grid, programs, satisfaction, tickets
+    from dashboard import nine_grid, programs, satisfaction, staff, tickets
 
     return [
         overview,
         tickets.ticket_kpis,
         satisfaction.satisfaction_kpis,
         nine_grid.kpis,
+        staff.staff_kpis,
         programs.program_kpis,
     ]
 

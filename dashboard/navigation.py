@@ -23,6 +23,7 @@ PAGES = [
     PageSpec("pages/tickets.py", "nav.tickets", ":material/support_agent:", "complaints"),
     PageSpec("pages/satisfaction.py", "nav.satisfaction", ":material/map:", "satisfaction-map"),
     PageSpec("pages/nine_grid.py", "nav.nine_grid", ":material/grid_view:", "nine-grid"),
+    PageSpec("pages/staff.py", "nav.staff", ":material/badge:", "three-labor"),
     PageSpec("pages/programs.py", "nav.programs", ":material/school:", "training"),
     PageSpec("pages/customer.py", "nav.customer", ":material/storefront:", "customer-profile"),
 ]

@@ -140,3 +140,180 @@ def customer_residencies(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
             h("staff"): [_dash(v) for v in frame["staff_name"]],
         }
     )
+
+
+# ---- staff (三劳指数) ---------------------------------------------------------------------------
+
+STAFF_PCT = "pct"  # a column holding a share: shown as a percentage, sorted by its value
+
+
+def _h(key: str, lang: str, **values) -> str:
+    return t(f"staff.col.{key}", lang, **values)
+
+
+def _change(value, lang: str) -> str:
+    if value is None or pd.isna(value):
+        return t("staff.change.new", lang)
+    if value == 0:
+        return t("staff.change.same", lang)
+    return f"↑{int(value)}" if value > 0 else f"↓{int(-value)}"
+
+
+def styled(frame: pd.DataFrame, pct_columns=()):
+    """A table for st.dataframe: numbers stay numbers (so headers sort), shown with one decimal,
+    shares as percentages, a dash where a figure cannot be computed."""
+    formats = {c: "{:.1%}" for c in pct_columns}
+    numeric = [c for c in frame.columns if pd.api.types.is_float_dtype(frame[c]) and c not in formats]
+    formats.update(dict.fromkeys(numeric, "{:,.1f}"))
+    return frame.style.format(formats, na_rep="—")
+
+
+def staff_ranking(current: pd.DataFrame, lang: str, what_if: pd.DataFrame | None = None):
+    """The ranking: rank, change from the previous period, name, station and the five scores.
+
+    Returns the table and the names of its share columns (none here)."""
+    part = current.sort_values("rank")
+    table = pd.DataFrame(
+        {
+            _h("rank", lang): part["rank"],
+            _h("change", lang): [_change(v, lang) for v in part.rank_change],
+            _h("name", lang): part.staff_name,
+            _h("station", lang): part.station_name,
+        }
+    )
+    for key in ("diligence", "effort", "merit", "composite", "assessment"):
+        table[t(f"staff.score.{key}", lang)] = part[key].astype("float64").round(1)
+    if what_if is not None:
+        new_rank = part.staff_id.map(dict(zip(what_if.staff_id, what_if["rank"], strict=True)))
+        table[_h("what_if_rank", lang)] = new_rank
+        table[_h("what_if_change", lang)] = [_change(v, lang) for v in part["rank"] - new_rank]
+        table[t("staff.score.composite", lang) + " *"] = part.staff_id.map(
+            dict(zip(what_if.staff_id, what_if.composite, strict=True))
+        ).round(1)
+    return table.reset_index(drop=True), []
+
+
+def staff_inputs(current: pd.DataFrame, lang: str):
+    """Each input behind the indices, per person, in rank order; returns the table and its share columns."""
+    part = current.sort_values("rank")
+    pct = {
+        _h("on_plan", lang): part.d_on_plan,
+        t("staff.term.effort.checkin", lang): part.e_checkin,
+        t("staff.term.effort.tasks", lang): part.e_tasks,
+        _h("growth", lang): part.growth,
+        _h("sla", lang): part.sla_rate,
+    }
+    table = pd.DataFrame(
+        {
+            _h("name", lang): part.staff_name,
+            _h("assigned", lang): part.assigned,
+            _h("planned", lang): part.planned,
+            _h("done", lang): part.done,
+            t("staff.term.diligence.done_rate", lang): part.d_done_rate,
+            _h("visited", lang): part.visited,
+            _h("visit_hours", lang): part.visit_hours.round(1),
+            **{k: v.astype("float64") for k, v in pct.items()},
+            _h("satisfaction", lang): part.satisfaction_mean.astype("float64").round(1),
+            _h("uplift", lang): part.uplift.astype("float64").round(3),
+            _h("trained", lang): part.trained,
+        }
+    )
+    shares = [t("staff.term.diligence.done_rate", lang), *pct]
+    return table.reset_index(drop=True), shares
+
+
+def staff_visits(visits: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """One person's plans and visits as text: the status, then what happened (a dash where nothing did)."""
+
+    def text(series, fmt):
+        return [("—" if v is None or pd.isna(v) else fmt(v)) for v in series]
+
+    return pd.DataFrame(
+        {
+            _h("day", lang): text(visits.day, lambda v: pd.Timestamp(v).strftime("%Y-%m-%d")),
+            _h("status", lang): [t(f"staff.status.{s}", lang) for s in visits.status],
+            _h("shop", lang): visits.shop_name,
+            _h("route", lang): visits.route_name,
+            _h("kind", lang): text(visits.kind, lambda v: label("visit_kind", v, lang)),
+            _h("started_at", lang): text(visits.started_at, lambda v: pd.Timestamp(v).strftime("%H:%M")),
+            _h("duration", lang): text(visits.duration_min, lambda v: f"{v:.0f}"),
+            _h("distance", lang): text(visits.checkin_distance_m, lambda v: f"{v:,.0f}"),
+            _h("tasks", lang): [
+                "—" if pd.isna(d) else f"{int(d)}/{int(r)}"
+                for d, r in zip(visits.tasks_done, visits.tasks_required, strict=True)
+            ],
+        }
+    )
+
+
+def staff_payroll(current: pd.DataFrame, weights: dict, period: str, lang: str, with_id: bool = True):
+    """The payroll clerk's layout: one row per person, one column per component, the assessment last."""
+    part = current.sort_values("staff_id")
+    table = pd.DataFrame(
+        {
+            **({_h("staff_id", lang): part.staff_id} if with_id else {}),
+            _h("name", lang): part.staff_name,
+            _h("station", lang): part.station_name,
+            _h("period", lang): period,
+            t("staff.score.diligence", lang): part.diligence,
+            t("staff.score.effort", lang): part.effort,
+            t("staff.score.merit", lang): part.merit,
+            t("staff.score.composite", lang): part.composite,
+            _h("points_satisfaction", lang, w=weights["satisfaction"]): part.satisfaction_mean,
+            _h("points_uplift", lang, w=weights["uplift"]): 100 * part.uplift,
+            _h("points_sla", lang, w=weights["resolution_sla"]): 100 * part.sla_rate,
+            t("staff.score.assessment", lang): part.assessment,
+        }
+    )
+    numbers = table.select_dtypes("number").columns
+    table[numbers] = table[numbers].astype("float64").round(1)
+    return table.reset_index(drop=True)
+
+
+def staff_stations(means: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Per station: its customer managers' mean assessment components and scores."""
+    table = pd.DataFrame(
+        {
+            _h("station", lang): means.station_name,
+            _h("n_staff", lang): means.n_staff,
+            t("staff.term.assessment.satisfaction", lang): means.satisfaction_mean,
+            t("staff.term.assessment.uplift", lang): 100 * means.uplift,
+            t("staff.score.diligence", lang): means.diligence,
+            t("staff.term.assessment.resolution_sla", lang): 100 * means.sla_rate,
+            t("staff.score.composite", lang): means.composite,
+            t("staff.score.assessment", lang): means.assessment,
+        }
+    )
+    numbers = table.columns[2:]
+    table[numbers] = table[numbers].astype("float64").round(1)
+    return table.reset_index(drop=True)
+
+
+def staff_joint(joint: pd.DataFrame, lang: str):
+    """Joint visits per station; returns the table and its share column."""
+    table = pd.DataFrame(
+        {
+            _h("station", lang): joint.station_name,
+            _h("done", lang): joint.done,
+            _h("joint", lang): joint.joint,
+            _h("joint_with_inspector", lang): joint.joint_with_inspector,
+            _h("joint_share", lang): joint.joint_share.astype("float64"),
+        }
+    )
+    return table.reset_index(drop=True), [_h("joint_share", lang)]
+
+
+def staff_routes(summary: pd.DataFrame, lang: str):
+    """A person's routes side by side; returns the table and its share column."""
+    table = pd.DataFrame(
+        {
+            _h("route", lang): summary.route_name,
+            _h("planned", lang): summary.planned,
+            t("staff.status.on_plan", lang): summary.kept,
+            t("staff.status.missed", lang): summary.missed,
+            t("staff.status.unplanned", lang): summary.unplanned,
+            _h("missed_share", lang): summary.missed_share.astype("float64"),
+            _h("median_distance", lang): summary.median_distance_m.astype("float64").round(0),
+        }
+    )
+    return table, [_h("missed_share", lang)]

@@ -55,6 +55,13 @@ PAGE_PARAMS = {
     "low_score": 70.0,
     "text": "便利",
     "window_months": 3,
+    # the staff page: its periods as parallel lists, each with the period before it; the check-in radius
+    "period_starts": [date(2026, 10, 1), date(2026, 9, 1)],
+    "period_ends": [date(2026, 10, 31), date(2026, 9, 30)],
+    "previous_starts": [date(2026, 9, 1), date(2026, 8, 1)],
+    "previous_ends": [date(2026, 9, 30), date(2026, 8, 31)],
+    "checkin_m": 100.0,
+    "staff_id": "CM1",
 }
 
 
