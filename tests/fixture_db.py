@@ -116,13 +116,15 @@ insert into product_sales_monthly values
 """
 
 
-def build_fixture(path: Path) -> Path:
-    """Write the fixture store to `path` (replacing it) and return the path."""
+def build_fixture(path: Path, extra_rows: str = "") -> Path:
+    """Write the fixture store to `path` (replacing it), plus a test module's own rows, and return it."""
     path.unlink(missing_ok=True)
     con = store.connect(path, read_only=False)
     try:
         store.apply_schema(con)
         con.execute(ROWS)
+        if extra_rows:
+            con.execute(extra_rows)
         con.execute("checkpoint")
     finally:
         con.close()

@@ -34,11 +34,7 @@ insert into training_sessions values
 
 @pytest.fixture(scope="module")
 def run(tmp_path_factory):
-    path = build_fixture(tmp_path_factory.mktemp("customer") / "customer.duckdb")
-    con = store.connect(path, read_only=False)
-    con.execute(EXTRA)
-    con.execute("checkpoint")
-    con.close()
+    path = build_fixture(tmp_path_factory.mktemp("customer") / "customer.duckdb", EXTRA)
     con = store.connect(path)
     yield partial(store.run, con)
     con.close()

@@ -39,11 +39,7 @@ insert into visits values (81, 'CM9', 81, 'routine', '2026-10-08 10:00:00', '202
 
 @pytest.fixture(scope="module")
 def staff_db(tmp_path_factory):
-    path = build_fixture(tmp_path_factory.mktemp("staff") / "staff.duckdb")
-    con = store.connect(path, read_only=False)
-    con.execute(EXTRA)
-    con.execute("checkpoint")
-    con.close()
+    path = build_fixture(tmp_path_factory.mktemp("staff") / "staff.duckdb", EXTRA)
     return path
 
 

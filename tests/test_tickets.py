@@ -55,11 +55,7 @@ insert into tickets values
 
 @pytest.fixture(scope="module")
 def tickets_db(tmp_path_factory):
-    path = build_fixture(tmp_path_factory.mktemp("tickets") / "tickets.duckdb")
-    con = store.connect(path, read_only=False)
-    con.execute(EXTRA)
-    con.execute("checkpoint")
-    con.close()
+    path = build_fixture(tmp_path_factory.mktemp("tickets") / "tickets.duckdb", EXTRA)
     return path
 
 
