@@ -23,12 +23,6 @@ OVERVIEW_KPIS = {
     "tickets.received": "tickets_received",
     "visits.planned": "visits_planned",
     "visits.done": "visits_done",
-    "training.sessions": "training_sessions",
-    "training.rural_sessions": "training_rural_sessions",
-    "residency.staff": "residency_staff",
-    "residency.stores": "residency_stores",
-    "residency.days": "residency_days",
-    "residency.avg_days_per_staff": "residency_avg_days_per_staff",
 }
 
 
@@ -43,11 +37,27 @@ def plain(value):
     return value
 
 
+# The overview's training and residency cards come from the programs area, which owns those KPIs.
+PROGRAM_KPIS = (
+    "training.sessions",
+    "training.rural_sessions",
+    "residency.staff",
+    "residency.stores",
+    "residency.days",
+    "residency.avg_days_per_staff",
+)
+
+
 def overview(run: Runner, scope: Scope) -> dict:
     """The overview's headline KPIs for one scope and period."""
     low_score = float(settings()["satisfaction"]["low_score"])
     row = run("overview/kpis", {**scope.params(), "low_score": low_score}).to_dict("records")[0]
-    return {name: plain(row[column]) for name, column in OVERVIEW_KPIS.items()}
+    from dashboard.programs import program_kpis  # programs builds on this module
+
+    programs = program_kpis(run, scope)
+    return {name: plain(row[column]) for name, column in OVERVIEW_KPIS.items()} | {
+        name: programs[name] for name in PROGRAM_KPIS
+    }
 
 
 def overview_figures(run: Runner, scope: Scope, first_day: date | None = None) -> tuple[dict, dict]:
@@ -58,7 +68,7 @@ def overview_figures(run: Runner, scope: Scope, first_day: date | None = None) -
     """
     previous = scope.previous()
     if first_day is not None and previous.date_from < first_day:
-        return overview(run, scope), dict.fromkeys(OVERVIEW_KPIS)
+        return overview(run, scope), dict.fromkeys([*OVERVIEW_KPIS, *PROGRAM_KPIS])
     return overview(run, scope), overview(run, previous)
 
 

@@ -11,25 +11,8 @@ import pytest
 
 from dashboard import store
 from dashboard.demo import DEMO_FACTS, SCALES, build, geo
-from dashboard.demo.generate import GEOJSON
+from dashboard.demo.generate import GEOJSON, TABLES
 from dashboard.metrics.nine_grid import cell_counts, classify
-
-TABLES = [
-    "stations",
-    "staff",
-    "routes",
-    "customers",
-    "customer_monthly",
-    "surveys",
-    "tickets",
-    "visit_plans",
-    "visits",
-    "training_sessions",
-    "training_attendance",
-    "residencies",
-    "products",
-    "product_sales_monthly",
-]
 
 
 @pytest.fixture(scope="module")

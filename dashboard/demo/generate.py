@@ -81,6 +81,24 @@ DEMO_FACTS: dict = {
     "treatment_effect": {"gross_profit_uplift": 0.09, "overall_score": 4.5},
 }
 
+# Every table of the schema, parents before children (the order they are loaded in).
+TABLES = [
+    "stations",
+    "staff",
+    "routes",
+    "customers",
+    "customer_monthly",
+    "surveys",
+    "tickets",
+    "visit_plans",
+    "visits",
+    "training_sessions",
+    "training_attendance",
+    "residencies",
+    "products",
+    "product_sales_monthly",
+]
+
 BUSINESS_TYPES = np.array(["Z", "B", "S", "Y", "F", "M", "Q"])
 BT_URBAN = np.array([0.34, 0.27, 0.14, 0.12, 0.05, 0.02, 0.06])
 BT_RURAL = np.array([0.58, 0.12, 0.09, 0.08, 0.05, 0.005, 0.075])
@@ -1100,25 +1118,10 @@ def build(out: Path, scale: str = "demo", seed: int = 20261031, progress: bool =
     con.close()
     os.replace(tmp, out)
     tmp.with_name(tmp.name + ".wal").unlink(missing_ok=True)
-    order = [
-        "stations",
-        "staff",
-        "routes",
-        "customers",
-        "customer_monthly",
-        "surveys",
-        "tickets",
-        "visit_plans",
-        "visits",
-        "training_sessions",
-        "training_attendance",
-        "residencies",
-        "products",
-        "product_sales_monthly",
-    ]
+
     return {
         "scale": scale,
         "seed": seed,
         "seconds": round(time.perf_counter() - t0, 3),
-        "rows": {t: rows.get(t, 0) for t in order},
+        "rows": {t: rows.get(t, 0) for t in TABLES},
     }

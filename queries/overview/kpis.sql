@@ -69,31 +69,6 @@ visit_counts as (
       and visits.started_at >= period.date_from and visits.started_at < period.end_ts
 ),
 
-scoped_stations as (
-    select distinct station_id from scoped
-),
-
-session_counts as (
-    select
-        count(*) as training_sessions,
-        count(*) filter (where training_sessions.is_rural) as training_rural_sessions
-    from training_sessions
-    join scoped_stations using (station_id)
-    cross join period
-    where training_sessions.held_on between period.date_from and period.date_to
-),
-
-residency_counts as (
-    select
-        count(distinct residencies.staff_id) as residency_staff,
-        count(distinct residencies.customer_id) as residency_stores,
-        coalesce(sum(residencies.days), 0)::bigint as residency_days
-    from residencies
-    join scoped using (customer_id)
-    cross join period
-    where residencies.start_on between period.date_from and period.date_to
-),
-
 final as (
     select
         customer_counts.*,
@@ -101,11 +76,7 @@ final as (
         ticket_counts.*,
         plan_counts.*,
         visit_counts.*,
-        session_counts.*,
-        residency_counts.*,
-        residency_days / nullif(residency_staff, 0) as residency_avg_days_per_staff
-    from customer_counts, satisfaction, ticket_counts, plan_counts, visit_counts, session_counts,
-        residency_counts
+    from customer_counts, satisfaction, ticket_counts, plan_counts, visit_counts
 )
 
 select * from final
