@@ -12,6 +12,7 @@ from datetime import date
 
 import pandas as pd
 
+from dashboard import rollups
 from dashboard.i18n import fmt_pct, t
 from dashboard.kpis import Runner, plain
 from dashboard.metrics import three_labor
@@ -85,6 +86,14 @@ def query_params(scope: Scope, periods: list[tuple[date, date]], settings_: dict
     }
 
 
+def _inputs(run: Runner, scope: Scope, periods: list[tuple[date, date]], settings_: dict) -> pd.DataFrame:
+    """The inputs query: from the rollups when the periods are whole months, else from the raw tables."""
+    params = query_params(scope, periods, settings_)
+    if rollups.usable(run, scope, periods):
+        return run("staff/inputs_monthly", {k: v for k, v in params.items() if k != "checkin_m"})
+    return run("staff/inputs", params)
+
+
 def ranked(inputs: pd.DataFrame, settings_: dict) -> pd.DataFrame:
     """Scores and ranks (composite and assessment) of one period's inputs."""
     frame = three_labor.score(inputs.reset_index(drop=True), settings_)
@@ -133,7 +142,7 @@ def gather(run: Runner, scope: Scope, first_day: date | None = None) -> StaffDat
     has_previous = first_day is None or before[0] >= first_day
     months = trend_months(scope, first_day)
     periods = list(dict.fromkeys([this, *([before] if has_previous else []), *months]))
-    inputs = run("staff/inputs", query_params(scope, periods, settings_))
+    inputs = _inputs(run, scope, periods, settings_)
     number = {p: i + 1 for i, p in enumerate(periods)}  # period_no is 1-based, in the order asked
     inputs.attrs["slots"] = {
         "current": number[this],
@@ -147,7 +156,7 @@ def staff_kpis(run: Runner, scope: Scope) -> dict:
     """`staff.<id>.<score>` for every customer manager with assigned customers in scope (null when not
     computable)."""
     settings_ = conf()
-    inputs = run("staff/inputs", query_params(scope, [(scope.date_from, scope.date_to)], settings_))
+    inputs = _inputs(run, scope, [(scope.date_from, scope.date_to)], settings_)
     frame = three_labor.score(inputs, settings_)
     return {
         f"staff.{row['staff_id']}.{name}": plain(row[name])

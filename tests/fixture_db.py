@@ -8,7 +8,7 @@ Customers: 1 (R1 Z C), 2 (R1 B C), 3 (R2 Z X, suspended), 4 (R3 S X), 5 (R3 Z C,
 
 from pathlib import Path
 
-from dashboard import store
+from dashboard import rollups, store
 
 ROWS = """
 insert into stations values
@@ -125,6 +125,7 @@ def build_fixture(path: Path, extra_rows: str = "") -> Path:
         con.execute(ROWS)
         if extra_rows:
             con.execute(extra_rows)
+        rollups.refresh(con)
         con.execute("checkpoint")
     finally:
         con.close()

@@ -30,7 +30,9 @@ def constraints(con, kind: str) -> list[tuple]:
 
 
 def test_every_table_has_a_primary_key(con):
-    tables = {row[0] for row in con.execute("select table_name from duckdb_tables()").fetchall()}
+    # rollups are derived, without a key index; their grain is checked in tests/test_rollups.py
+    listed = "select table_name from duckdb_tables() where not starts_with(table_name, 'rollup_')"
+    tables = {row[0] for row in con.execute(listed).fetchall()}
     assert tables == {row[0] for row in constraints(con, "PRIMARY KEY")}
 
 

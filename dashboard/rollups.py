@@ -1,0 +1,122 @@
+"""Rollups: pre-aggregated tables kept in step with the raw tables, and when a page may read them.
+
+`refresh(con)` rebuilds every rollup of dashboard/rollups.sql from the raw tables on the caller's
+connection, so inside the caller's transaction (the demo build and the import's apply step call it), and
+records what they were built from in `rollup_state`: the definitions' digest, the settings they depend on
+and every raw table's row count. A page reads a rollup only when that record still matches the store and
+the settings (`ready`), and the period is one the rollup answers (`whole_months`); otherwise it reads
+the raw tables. Both ways give the same figures: tests/test_rollups.py, and `bench` at every scale.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import hashlib
+import json
+import re
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+
+from dashboard.scope import Scope, whole_months
+
+ROLLUPS_FILE = Path(__file__).with_name("rollups.sql")
+# The raw tables the rollups are built from; their row counts at refresh are kept to notice a change.
+SOURCES = (
+    "customers",
+    "routes",
+    "staff",
+    "customer_monthly",
+    "surveys",
+    "tickets",
+    "visit_plans",
+    "visits",
+    "training_sessions",
+    "training_attendance",
+    "residencies",
+    "product_sales_monthly",
+)
+# Each rollup's grain: the columns that identify a row (tests/test_rollups.py checks they do).
+GRAINS = {
+    "rollup_staff_month": ("staff_id", "customer_id", "month"),
+    "rollup_survey_month": ("customer_id", "month"),
+    "rollup_state": (),
+}
+_SECTION = re.compile(r"^-- rollup: (\w+)\s*$", re.MULTILINE)
+_raw_only = contextvars.ContextVar("raw_only", default=False)
+
+
+def sections() -> dict[str, str]:
+    """rollup table -> its `create or replace table` statement, in build order."""
+    text = ROLLUPS_FILE.read_text(encoding="utf-8")
+    parts = _SECTION.split(text)[1:]
+    return {name: sql.strip().rstrip(";") for name, sql in zip(parts[::2], parts[1::2], strict=True)}
+
+
+def version() -> str:
+    return hashlib.sha256(ROLLUPS_FILE.read_bytes()).hexdigest()[:12]
+
+
+def settings_used() -> dict:
+    """The settings the rollups bake in (a change makes them unusable until the next refresh)."""
+    from dashboard.staff import conf
+
+    return {"checkin_m": conf()["checkin_distance_m"]}
+
+
+def refresh(con) -> dict[str, int]:
+    """Rebuild every rollup from the raw tables on `con` (inside its transaction, if one is open) and
+    record the state they were built from. Returns the row count of each rollup."""
+    given = settings_used()
+    counts = {t: _count(con, t) for t in SOURCES}
+    params = {
+        **given,
+        "version": version(),
+        "settings": json.dumps(given, sort_keys=True),
+        "source_counts": json.dumps(counts, sort_keys=True),
+    }
+    built = {}
+    for table, sql in sections().items():
+        names = set(re.findall(r"\$([A-Za-z_]\w*)", sql))
+        con.execute(sql, {k: v for k, v in params.items() if k in names})
+        built[table] = _count(con, table)
+    return built
+
+
+def _count(con, table: str) -> int:
+    return con.table(table).aggregate("count(*)").fetchall()[0][0]
+
+
+@contextmanager
+def raw_only():
+    """Within this block every page reads the raw tables (the consistency test's other side)."""
+    token = _raw_only.set(True)
+    try:
+        yield
+    finally:
+        _raw_only.reset(token)
+
+
+def ready(run) -> bool:
+    """Whether the store's rollups were built by these definitions, with these settings, from the raw
+    tables as they are now. The app's runner caches each check per DB version."""
+    if _raw_only.get():
+        return False
+    if run("rollups/exists", {}).empty:
+        return False
+    state = run("rollups/state", {}).to_dict("records")[0]
+    if state["version"] != version() or json.loads(state["settings"]) != settings_used():
+        return False
+    return json.loads(state["source_counts"]) == run("rollups/counts", {}).to_dict("records")[0]
+
+
+def usable(run, scope: Scope, periods: list[tuple[date, date]] | None = None) -> bool:
+    """Whether a page may read the rollups for this scope: they are ready and every period is whole
+    months (a single customer is fine: the rollups keep the customer)."""
+    return whole_months_only(scope, periods) and ready(run)
+
+
+def whole_months_only(scope: Scope, periods: list[tuple[date, date]] | None = None) -> bool:
+    """Whether the scope's period (or every one of `periods`) is made of whole calendar months."""
+    spans = periods or [(scope.date_from, scope.date_to)]
+    return all(whole_months(a, b) for a, b in spans)

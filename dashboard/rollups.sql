@@ -1,0 +1,136 @@
+-- The rollups: pre-aggregated tables rebuilt from the raw tables by dashboard.rollups.refresh, one
+-- `create or replace table` per `-- rollup:` section, in this order, inside the caller's transaction.
+-- Each keeps the keys a scope filters on, so a page reading it gets exactly the figures of the raw
+-- tables for the scopes and periods it is used for (tests/test_rollups.py checks every KPI both ways).
+
+-- rollup: rollup_staff_month
+-- Per staff member, customer and month: the plans, and the routine or joint visits with what the
+-- three-labor indices count of them. A visit is on plan when the same person had a plan for the same
+-- customer that day; a joint visit has its inspector when an inspector made a joint visit to the customer
+-- that day (both are facts of the day, so a month's counts serve any period made of whole months).
+create or replace table rollup_staff_month as
+with
+
+plans as (
+    select staff_id, customer_id, date_trunc('month', planned_on)::date as month, count(*) as planned
+    from visit_plans
+    group by all
+),
+
+plan_days as (
+    select distinct staff_id, customer_id, planned_on
+    from visit_plans
+),
+
+inspector_days as (
+    select distinct visits.customer_id, visits.started_at::date as visited_on
+    from visits
+    join staff using (staff_id)
+    where visits.kind = 'joint' and staff.role = 'inspector'
+),
+
+done as (
+    select
+        visits.staff_id,
+        visits.customer_id,
+        date_trunc('month', visits.started_at)::date as month,
+        count(*) as done,
+        count(*) filter (where plan_days.planned_on is not null) as on_plan,
+        sum(greatest(date_diff('second', visits.started_at, visits.ended_at), 0))::bigint as visit_seconds,
+        sum(visits.tasks_done)::bigint as tasks_done,
+        sum(visits.tasks_required)::bigint as tasks_required,
+        count(*) filter (where visits.checkin_distance_m <= $checkin_m) as checked_in,
+        count(*) filter (where visits.kind = 'joint') as joint,
+        count(*) filter (where visits.kind = 'joint' and inspector_days.customer_id is not null)
+            as joint_with_inspector
+    from visits
+    left join plan_days
+        on plan_days.staff_id = visits.staff_id and plan_days.customer_id = visits.customer_id
+        and plan_days.planned_on = visits.started_at::date
+    left join inspector_days
+        on inspector_days.customer_id = visits.customer_id
+        and inspector_days.visited_on = visits.started_at::date
+    where visits.kind in ('routine', 'joint')
+    group by all
+),
+
+final as (
+    select
+        coalesce(plans.staff_id, done.staff_id) as staff_id,
+        coalesce(plans.customer_id, done.customer_id) as customer_id,
+        coalesce(plans.month, done.month) as month,
+        coalesce(plans.planned, 0) as planned,
+        coalesce(done.done, 0) as done,
+        coalesce(done.on_plan, 0) as on_plan,
+        coalesce(done.visit_seconds, 0) as visit_seconds,
+        coalesce(done.tasks_done, 0) as tasks_done,
+        coalesce(done.tasks_required, 0) as tasks_required,
+        coalesce(done.checked_in, 0) as checked_in,
+        coalesce(done.joint, 0) as joint,
+        coalesce(done.joint_with_inspector, 0) as joint_with_inspector
+    from plans
+    full join done using (staff_id, customer_id, month)
+)
+
+select * from final
+order by month, staff_id, customer_id;
+
+-- rollup: rollup_survey_month
+-- Per customer and month: the customer's latest survey as of the month's last day among those of the 12
+-- months up to it (DESIGN.md section 5: for a period ending on a month's last day, the window
+-- (to - 12 months, to] is exactly those 12 months), with the survey just before it (any age).
+create or replace table rollup_survey_month as
+with
+
+ordered as (
+    select
+        surveys.*,
+        lag(surveyed_on) over by_date as previous_surveyed_on,
+        lag(overall) over by_date as previous_overall
+    from surveys
+    window by_date as (partition by customer_id order by surveyed_on, survey_id)
+),
+
+-- a survey is a candidate at the end of its own month and of the 11 months after it
+candidates as (
+    select
+        ordered.*,
+        unnest(generate_series(
+            date_trunc('month', surveyed_on), date_trunc('month', surveyed_on) + interval 11 month,
+            interval 1 month
+        ))::date as month
+    from ordered
+),
+
+latest as (
+    select
+        customer_id,
+        month,
+        arg_max(
+            struct_pack(
+                survey_id, surveyed_on, wave, supply, ordering, delivery, customer_manager, settlement,
+                complaint_handling, market_regulation, overall, previous_surveyed_on, previous_overall
+            ),
+            (surveyed_on, survey_id)
+        ) as survey
+    from candidates
+    group by customer_id, month
+),
+
+final as (
+    select customer_id, month, unnest(survey)
+    from latest
+)
+
+select * from final
+order by month, customer_id;
+
+-- rollup: rollup_state
+-- What the rollups were built from: the definitions' digest, the settings baked in, the raw tables' row
+-- counts (dashboard.rollups.ready compares them with the store before a page reads a rollup).
+create or replace table rollup_state as
+select
+    $version::varchar as version,
+    $settings::varchar as settings,
+    $source_counts::varchar as source_counts,
+    current_timestamp as refreshed_at;

@@ -1,0 +1,209 @@
+-- The inputs of the three-labor indices as queries/staff/inputs.sql gives them (same columns, same
+-- figures), for periods made of whole months: plans and visits come from rollup_staff_month, the latest
+-- surveys from rollup_survey_month (one row per customer and month end), the rest from the raw tables.
+-- The check-in radius is the one the rollup was built with (dashboard.rollups checks it).
+with
+
+periods as (
+    select
+        unnest($period_starts::date[]) as date_from,
+        unnest($period_ends::date[]) as date_to,
+        unnest($previous_starts::date[]) as previous_from,
+        unnest($previous_ends::date[]) as previous_to,
+        generate_subscripts($period_starts::date[], 1) as period_no
+),
+
+bounded as (
+    select *, (date_to + interval 1 day)::timestamp as end_ts, date_trunc('month', date_to)::date as last_month
+    from periods
+),
+
+period_months as (
+    select period_no, unnest(generate_series(date_from, date_to, interval 1 month))::date as month
+    from bounded
+),
+
+scoped as (
+    select customer_id, route_id, opened_on, status
+    from scoped_customers($stations::varchar[], $routes::varchar[], $btypes::varchar[], $markets::varchar[], $customer::bigint)
+),
+
+targets as (
+    select
+        unnest($resolution_kinds::varchar[]) as kind,
+        unnest($resolution_hours::double[]) as target_hours
+),
+
+assigned as (
+    select bounded.period_no, routes.customer_manager_id as staff_id, scoped.customer_id
+    from scoped
+    join routes using (route_id)
+    cross join bounded
+    where scoped.status = 'active' and scoped.opened_on <= bounded.date_to
+),
+
+assigned_counts as (
+    select period_no, staff_id, count(*) as assigned
+    from assigned
+    group by all
+),
+
+activity as (
+    select period_months.period_no, rollup_staff_month.*
+    from rollup_staff_month
+    join period_months using (month)
+    semi join scoped using (customer_id)
+),
+
+activity_counts as (
+    select
+        activity.period_no,
+        activity.staff_id,
+        sum(activity.planned)::bigint as planned,
+        sum(activity.done)::bigint as done,
+        count(distinct activity.customer_id) filter (
+            where activity.done > 0 and assigned.customer_id is not null
+        ) as visited,
+        sum(activity.on_plan)::bigint as on_plan,
+        sum(activity.visit_seconds) / 3600.0 as visit_hours,
+        sum(activity.tasks_done) as tasks_done,
+        sum(activity.tasks_required) as tasks_required,
+        sum(activity.checked_in)::bigint as checked_in,
+        sum(activity.joint)::bigint as joint,
+        sum(activity.joint_with_inspector)::bigint as joint_with_inspector
+    from activity
+    left join assigned
+        on assigned.period_no = activity.period_no and assigned.staff_id = activity.staff_id
+        and assigned.customer_id = activity.customer_id
+    group by all
+),
+
+satisfaction as (
+    -- the filter keeps DuckDB's own decimal average, as in the raw query (next to a count(*) DuckDB
+    -- would rewrite it as sum / count, which can differ in the last bit)
+    select
+        assigned.period_no,
+        assigned.staff_id,
+        count(*) as surveyed,
+        avg(latest.overall) filter (where latest.overall is not null)::double as satisfaction_mean
+    from assigned
+    join bounded using (period_no)
+    join rollup_survey_month as latest
+        on latest.customer_id = assigned.customer_id and latest.month = bounded.last_month
+    group by all
+),
+
+judged_tickets as (
+    select
+        assigned.period_no,
+        assigned.staff_id,
+        targets.target_hours,
+        case
+            when tickets.resolved_at < bounded.end_ts
+                then date_diff('second', tickets.received_at, tickets.resolved_at) / 3600.0
+        end as resolution_hours,
+        date_diff('second', tickets.received_at, bounded.end_ts) / 3600.0 as age_hours
+    from tickets
+    join assigned using (customer_id)
+    join bounded using (period_no)
+    left join targets using (kind)
+    where tickets.received_at >= bounded.date_from and tickets.received_at < bounded.end_ts
+),
+
+ticket_counts as (
+    select
+        period_no,
+        staff_id,
+        count(*) filter (where resolution_hours <= target_hours) as sla_met,
+        count(*) filter (
+            where resolution_hours > target_hours or (resolution_hours is null and age_hours > target_hours)
+        ) as sla_breach
+    from judged_tickets
+    group by all
+),
+
+profit_months as (
+    select period_no, month, false as is_previous from period_months
+    union all
+    select period_no, unnest(generate_series(previous_from, previous_to, interval 1 month))::date, true
+    from bounded
+),
+
+profit as (
+    select
+        assigned.period_no,
+        assigned.staff_id,
+        sum(m.tobacco_gross_profit_yuan + m.nontobacco_gross_profit_yuan) filter (
+            where not profit_months.is_previous
+        )::double as gp_yuan,
+        sum(m.tobacco_gross_profit_yuan + m.nontobacco_gross_profit_yuan) filter (
+            where profit_months.is_previous
+        )::double as gp_previous_yuan
+    from customer_monthly as m
+    join profit_months using (month)
+    join assigned on assigned.period_no = profit_months.period_no and assigned.customer_id = m.customer_id
+    group by all
+),
+
+trained_customers as (
+    select assigned.period_no, assigned.staff_id, training_attendance.customer_id
+    from training_attendance
+    join training_sessions using (session_id)
+    join assigned using (customer_id)
+    join bounded using (period_no)
+    where training_sessions.held_on between bounded.date_from and bounded.date_to
+    union
+    select assigned.period_no, assigned.staff_id, residencies.customer_id
+    from residencies
+    join assigned using (customer_id)
+    join bounded using (period_no)
+    where residencies.start_on between bounded.date_from and bounded.date_to
+),
+
+trained as (
+    select period_no, staff_id, count(distinct customer_id) as trained
+    from trained_customers
+    group by all
+),
+
+final as (
+    select
+        assigned_counts.period_no,
+        bounded.date_from,
+        bounded.date_to,
+        assigned_counts.staff_id,
+        staff.name as staff_name,
+        staff.station_id,
+        stations.name as station_name,
+        assigned_counts.assigned,
+        coalesce(activity_counts.planned, 0) as planned,
+        coalesce(activity_counts.done, 0) as done,
+        coalesce(activity_counts.visited, 0) as visited,
+        coalesce(activity_counts.on_plan, 0) as on_plan,
+        coalesce(activity_counts.visit_hours, 0)::double as visit_hours,
+        coalesce(activity_counts.tasks_done, 0) as tasks_done,
+        coalesce(activity_counts.tasks_required, 0) as tasks_required,
+        coalesce(activity_counts.checked_in, 0) as checked_in,
+        coalesce(activity_counts.joint, 0) as joint,
+        coalesce(activity_counts.joint_with_inspector, 0) as joint_with_inspector,
+        coalesce(satisfaction.surveyed, 0) as surveyed,
+        satisfaction.satisfaction_mean,
+        coalesce(ticket_counts.sla_met, 0) as sla_met,
+        coalesce(ticket_counts.sla_breach, 0) as sla_breach,
+        coalesce(profit.gp_yuan, 0) as gp_yuan,
+        coalesce(profit.gp_previous_yuan, 0) as gp_previous_yuan,
+        coalesce(trained.trained, 0) as trained
+    from assigned_counts
+    join staff using (staff_id)
+    join stations on stations.station_id = staff.station_id
+    join bounded using (period_no)
+    left join activity_counts using (period_no, staff_id)
+    left join satisfaction using (period_no, staff_id)
+    left join ticket_counts using (period_no, staff_id)
+    left join profit using (period_no, staff_id)
+    left join trained using (period_no, staff_id)
+    where staff.role = 'customer_manager'
+)
+
+select * from final
+order by period_no, staff_id

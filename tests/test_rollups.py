@@ -1,0 +1,136 @@
+"""Rollups change no number: every KPI, and every figure a page reads from a rollup, is the same from the
+raw tables, on the fixture and the demo DBs, for scopes the rollups serve and scopes they leave to the raw
+tables. Also: when the rollups are stale or missing, pages fall back to the raw tables."""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import replace
+from datetime import date
+from functools import partial
+
+import pandas as pd
+import pytest
+
+from dashboard import rollups, staff, store
+from dashboard.catalog import load_catalog
+from dashboard.kpis import all_kpis
+from dashboard.scope import Scope
+
+
+class Recorder:
+    """The named-query runner, remembering which queries ran."""
+
+    def __init__(self, con):
+        self.con, self.names = con, []
+
+    def __call__(self, name, params=None):
+        self.names.append(name)
+        return store.run(self.con, name, params)
+
+
+def both_ways(run, fn):
+    """fn(run) with the rollups and from the raw tables only."""
+    with rollups.raw_only():
+        raw = fn(run)
+    return fn(run), raw
+
+
+def fixture_scopes() -> list[Scope]:
+    october = Scope(date(2026, 10, 1), date(2026, 10, 31))
+    return [
+        october,
+        Scope(date(2026, 9, 1), date(2026, 9, 30)),
+        Scope(date(2026, 9, 1), date(2026, 10, 31)),  # two whole months
+        Scope(date(2026, 10, 5), date(2026, 10, 20)),  # not whole months: raw both ways
+        replace(october, stations=("S1",)),
+        replace(october, routes=("R3",)),
+        replace(october, btypes=("Z", "S")),
+        replace(october, markets=("X",)),
+        replace(october, customer=4),
+    ]
+
+
+def demo_scopes(catalog) -> list[Scope]:
+    last = Scope(date(2026, 10, 1), date(2026, 10, 31))
+    return [
+        last,
+        Scope(date(2026, 1, 1), date(2026, 3, 31)),  # a quarter
+        Scope(date(2024, 11, 1), date(2024, 11, 30)),  # the first month: nothing before it
+        Scope(date(2026, 10, 8), date(2026, 10, 21)),
+        replace(last, stations=("GD",)),
+        replace(last, routes=("GD03", "HT02")),
+        replace(last, btypes=("B",), markets=("C",)),
+        replace(last, customer=1027),
+    ]
+
+
+@pytest.fixture(scope="module")
+def demo_con(demo_db):
+    con = store.connect(demo_db)
+    yield con
+    con.close()
+
+
+def test_fixture_and_demo_have_ready_rollups(fixture_run, demo_run):
+    assert rollups.ready(fixture_run) and rollups.ready(demo_run)
+
+
+def test_every_rollup_has_its_grain(demo_con):
+    assert set(rollups.GRAINS) == set(rollups.sections())
+    for table, grain in rollups.GRAINS.items():
+        # names from rollups.GRAINS, not from a user: identifiers cannot be bound
+        keys = ", ".join(grain) or "1"
+        repeats = f"select {keys} from {table} group by all having count(*) > 1 limit 3"
+        assert demo_con.execute(repeats).fetchall() == [], table
+
+
+@pytest.mark.parametrize("index", range(len(fixture_scopes())))
+def test_every_kpi_the_same_both_ways_on_the_fixture(fixture_db, index):
+    con = store.connect(fixture_db)
+    scope = fixture_scopes()[index]
+    run = Recorder(con)
+    with_rollups, raw = both_ways(run, lambda r: all_kpis(r, scope))
+    assert with_rollups == raw
+    con.close()
+
+
+@pytest.mark.parametrize("index", range(8))
+def test_every_kpi_the_same_both_ways_on_the_demo(demo_con, index):
+    run = Recorder(demo_con)
+    scope = demo_scopes(load_catalog(run))[index]
+    with_rollups, raw = both_ways(run, lambda r: all_kpis(r, scope))
+    assert with_rollups == raw
+
+
+def test_the_rollups_are_what_the_pages_read(demo_con):
+    # a whole month reads the rollup query, a part of one the raw query (else the test above proves little)
+    run = Recorder(demo_con)
+    staff.staff_kpis(run, Scope(date(2026, 10, 1), date(2026, 10, 31)))
+    assert "staff/inputs_monthly" in run.names and "staff/inputs" not in run.names
+    run.names.clear()
+    staff.staff_kpis(run, Scope(date(2026, 10, 1), date(2026, 10, 15)))
+    assert "staff/inputs" in run.names and "staff/inputs_monthly" not in run.names
+
+
+def test_staff_page_inputs_identical(demo_con):
+    run = Recorder(demo_con)
+    catalog = load_catalog(run)
+    scope = Scope(date(2026, 10, 1), date(2026, 10, 31))
+    fast, raw = both_ways(run, lambda r: staff.gather(r, scope, catalog.first_day).inputs)
+    pd.testing.assert_frame_equal(fast, raw, check_exact=True)
+
+
+def test_stale_or_missing_rollups_are_not_read(fixture_db, tmp_path):
+    path = tmp_path / "stale.duckdb"
+    shutil.copy(fixture_db, path)
+    con = store.connect(path, read_only=False)
+    run = partial(store.run, con)
+    assert rollups.ready(run)
+    con.execute("delete from visits where visit_id = 8")  # the raw tables changed, no refresh
+    assert not rollups.ready(run)
+    rollups.refresh(con)
+    assert rollups.ready(run)
+    con.execute("drop table rollup_state")
+    assert not rollups.ready(run)
+    con.close()
