@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import json
+from datetime import date
+from functools import partial
 
 import duckdb
 import numpy as np
 import pandas as pd
 import pytest
 
-from dashboard import store
+from dashboard import rollups, store
 from dashboard.demo import DEMO_FACTS, SCALES, build, geo
 from dashboard.demo.generate import GEOJSON, TABLES
+from dashboard.kpis import all_kpis
 from dashboard.metrics.nine_grid import cell_counts, classify
+from dashboard.scope import Scope
 
 
 @pytest.fixture(scope="module")
@@ -74,6 +78,41 @@ def test_synthetic_scale_builds(tmp_path, monkeypatch):
     assert "第9站" in names
     assert c.execute("select count(distinct month) from customer_monthly").fetchone()[0] == 4
     c.close()
+
+
+def test_chunked_preset_hits_its_totals(tmp_path, monkeypatch):
+    """A preset made chunk by chunk, as province and national are, with the national preset's kind of
+    exact yearly totals (scaled down): the KPIs of its year are those totals."""
+    targets = {"tickets": 160, "sessions": 270, "rural_sessions": 130, "attendances": 11_500,
+               "residency_stores": 100, "residency_staff": 40, "residency_days": 110}  # fmt: skip
+    monkeypatch.setitem(
+        SCALES,
+        "tiny_national",
+        {**SCALES["national"], "customers": 6_000, "stations": 12, "inspectors": 14, "delivery": 6,
+         "chunk_customers": 1_700, "targets": targets, "tickets_per_customer_year": 1.3 * 160 / 6_000},
+    )  # fmt: skip
+    path = tmp_path / "tiny_national.duckdb"
+    build(path, scale="tiny_national", seed=5, progress=False)
+    con = store.connect(path)
+    run = partial(store.run, con)
+    year = all_kpis(run, Scope(date(2025, 11, 1), date(2026, 10, 31)))
+    assert {k: year[k] for k in ("tickets.received", "training.sessions", "training.rural_sessions",
+                                 "training.attendances", "residency.stores", "residency.staff",
+                                 "residency.days")} == {
+        "tickets.received": 160, "training.sessions": 270, "training.rural_sessions": 130,
+        "training.attendances": 11_500, "residency.stores": 100, "residency.staff": 40,
+        "residency.days": 110,
+    }  # fmt: skip
+    # visits are numbered in time order across chunks, as a one-piece build numbers them
+    out_of_order = """select count(*) from (select started_at < lag(started_at) over (order by visit_id)
+                      as back from visits) where back"""
+    assert q(con, out_of_order).iloc[0, 0] == 0
+    assert rollups.ready(run)
+    october = Scope(date(2026, 10, 1), date(2026, 10, 31))
+    with rollups.raw_only():
+        raw = all_kpis(run, october)
+    assert all_kpis(run, october) == raw
+    con.close()
 
 
 def test_report_shape(demo_db):

@@ -8,6 +8,7 @@ the big tables (plans, visits, monthly figures, SKU sales).
 from __future__ import annotations
 
 import os
+import re
 import sys
 import time
 from pathlib import Path
@@ -16,8 +17,9 @@ import numpy as np
 import pandas as pd
 from tqdm import tqdm
 
+from dashboard import rollups
 from dashboard.demo import geo, names, signals
-from dashboard.store import ROOT, apply_schema, connect
+from dashboard.store import ROOT, SCHEMA_FILE, apply_schema, connect
 
 GEOJSON = ROOT / "data" / "stations.geojson"
 DAY = np.timedelta64(1, "D")
@@ -47,9 +49,19 @@ SCALES: dict[str, dict] = {
         "delivery": 4,
     },
     "city": {**_COMMON, "customers": 40_000, "stations": 100, "inspectors": 120, "delivery": 60},
-    "province": {**_COMMON, "customers": 500_000, "stations": 1_250, "inspectors": 1_500, "delivery": 750},
-    # National yearly totals follow DESIGN.md section 2 (2023): 14.4万 tickets, 24.4万 sessions
-    # (11.7万 rural), 9.13万 residency stores by 3.96万 staff at 2.5 days per person.
+    # Above city scale plans, visits and monthly figures are made chunk by chunk (chunk_customers).
+    "province": {
+        **_COMMON,
+        "customers": 500_000,
+        "stations": 1_250,
+        "inspectors": 1_500,
+        "delivery": 750,
+        "chunk_customers": 100_000,
+        "unkeyed": ("product_sales_monthly",),
+    },
+    # National: one year; its totals are DESIGN.md section 2's 2023 figures exactly (targets): 14.4万
+    # tickets, 24.4万 sessions (11.7万 rural), 1,057.8万 attendances, 9.13万 residency stores by 3.96万
+    # staff at 2.5 days per person. Fewer SKUs per POS store keep the SKU table near 300 million rows.
     "national": {
         **_COMMON,
         "customers": 5_500_000,
@@ -59,10 +71,21 @@ SCALES: dict[str, dict] = {
         "delivery": 7_500,
         "first_month": "2025-11-01",
         "months": 12,
-        "tickets_per_customer_year": 144_000 / 5_500_000,
+        "chunk_customers": 250_000,
+        "unkeyed": ("product_sales_monthly", "visit_plans", "visits"),
+        "pos_skus": (15, 30),
+        "tickets_per_customer_year": 1.3 * 144_000 / 5_500_000,  # candidates; `targets` keeps 144,000
         "sessions_per_customer_year": 244_000 / 5_500_000,
         "residencies_per_customer_year": 91_300 / 5_500_000,
-        "rural_session_share": 117 / 244,
+        "targets": {
+            "tickets": 144_000,
+            "sessions": 244_000,
+            "rural_sessions": 117_000,
+            "attendances": 10_578_000,
+            "residency_stores": 91_300,
+            "residency_staff": 39_600,
+            "residency_days": 99_000,
+        },
     },
 }
 
@@ -160,6 +183,7 @@ class _Gen:
         if scale not in SCALES:
             raise ValueError(f"unknown scale {scale!r}; choose from {sorted(SCALES)}")
         self.scale = scale
+        self.seed = seed
         self.cfg = SCALES[scale]
         self.rng = np.random.default_rng(seed)
         self.is_demo = scale == "demo"
@@ -416,7 +440,11 @@ class _Gen:
         rng, cfg = self.rng, self.cfg
         n_cust_station = np.bincount(self.st_idx, minlength=len(self.station_df))
         expected = n_cust_station * cfg["sessions_per_customer_year"] * self.years
-        counts = rng.poisson(expected)
+        goal = cfg.get("targets", {})
+        if "sessions" in goal:  # a preset's totals, exactly
+            counts = rng.multinomial(goal["sessions"], expected / expected.sum())
+        else:
+            counts = rng.poisson(expected)
         staff = self.staff_df
         trainers = staff[staff.role.isin(["customer_manager", "station_head"])]
         trainer_by_station = {s: g.staff_id.to_numpy() for s, g in trainers.groupby("station_id")}
@@ -466,6 +494,8 @@ class _Gen:
                 "viewers",
             ],
         )
+        if goal:
+            self._hit_training_targets(ses, sum(len(w) for _, w in attendance), goal)
         order = np.lexsort((ses.station_id.to_numpy(), ses.held_on.to_numpy()))
         new_id = np.empty(len(ses), dtype=np.int64)
         new_id[order] = np.arange(1, len(ses) + 1)
@@ -486,8 +516,66 @@ class _Gen:
         )
         return ses, att
 
+    def _hit_training_targets(self, ses: pd.DataFrame, n_attendance_rows: int, goal: dict) -> None:
+        """Exactly the preset's rural sessions (weighted by the stations' rural share) and attendances
+        (attendance rows plus livestream viewers: the viewers are spread to make up the rest)."""
+        rng = self.rng
+        if "rural_sessions" in goal:
+            station = self.station_df.station_id.to_numpy()
+            rural_share = dict(zip(station, 1 - self.urban_share, strict=True))
+            w = np.clip(0.1 + 0.85 * ses.station_id.map(rural_share).to_numpy(), 0.01, 1)
+            rural = np.zeros(len(ses), dtype=bool)
+            rural[rng.choice(len(ses), goal["rural_sessions"], replace=False, p=w / w.sum())] = True
+            ses["is_rural"] = rural
+        if "attendances" in goal:
+            live = (ses.format == "livestream").to_numpy()
+            drawn = ses.viewers.to_numpy()[live].astype(float)
+            viewers = rng.multinomial(goal["attendances"] - n_attendance_rows, drawn / drawn.sum())
+            ses.loc[live, "viewers"] = viewers
+
+    def _exact_residencies(self, goal: dict) -> pd.DataFrame:
+        """A preset's residency totals exactly: as many stores (each hosts one residency), staff (each
+        hosts at least one) and days as asked, spread over the stations' staff and the data's weekdays."""
+        rng = self.rng
+        staff = self.staff_df
+        hosts = staff[staff.role.isin(["customer_manager", "station_head", "inspector"])].reset_index(
+            drop=True
+        )
+        n_res, n_staff = goal["residency_stores"], goal["residency_staff"]
+        chosen = rng.choice(len(hosts), n_staff, replace=False)
+        who = np.concatenate([chosen, chosen[rng.integers(0, n_staff, n_res - n_staff)]])
+        rng.shuffle(who)
+        st_pos = {s: k for k, s in enumerate(self.station_df.station_id)}
+        station = np.array([st_pos[s] for s in hosts.station_id.to_numpy()[who]])
+        # one store each: the station's customers in a random order, taken in turn
+        order = np.lexsort((rng.random(len(self.st_idx)), self.st_idx))
+        first_of = np.searchsorted(self.st_idx[order], np.arange(len(self.station_df)))
+        taken = np.zeros(len(self.station_df), dtype=np.int64)
+        store = np.empty(n_res, dtype=np.int64)
+        for i, k in enumerate(station):
+            store[i] = order[first_of[k] + taken[k]]
+            taken[k] += 1
+        days = np.ones(n_res, dtype=np.int64)
+        days[rng.choice(n_res, goal["residency_days"] - n_res, replace=False)] += 1
+        opened = self.cust.opened_on.to_numpy()[store]
+        lo = np.maximum(opened, self.first)
+        hi = np.minimum(self.stop[store], self.end) - days * DAY
+        span = np.maximum((hi - lo) / DAY, 0).astype(np.int64)
+        start = lo + (rng.random(n_res) * (span + 1)).astype(np.int64) * DAY
+        res = pd.DataFrame(
+            {
+                "staff_id": hosts.staff_id.to_numpy()[who],
+                "customer_id": store + 1,
+                "start_on": start,
+                "days": days,
+            }
+        )
+        return res
+
     def residencies(self) -> pd.DataFrame:
         rng, cfg = self.rng, self.cfg
+        if "residency_stores" in cfg.get("targets", {}):
+            return self._finish_residencies(self._exact_residencies(cfg["targets"]))
         staff = self.staff_df
         hosts = staff[staff.role.isin(["customer_manager", "station_head"])].reset_index(drop=True)
         st_pos = {s: k for k, s in enumerate(self.station_df.station_id)}
@@ -513,7 +601,13 @@ class _Gen:
                 pool = np.flatnonzero(self.st_idx == k)
                 pool = pool[self._open_at(np.full(len(pool), d), pool)]
                 rows.append((hosts.staff_id[s], int(rng.choice(pool)) + 1, d, int(nd)))
-        res = pd.DataFrame(rows, columns=["staff_id", "customer_id", "start_on", "days"])
+        return self._finish_residencies(
+            pd.DataFrame(rows, columns=["staff_id", "customer_id", "start_on", "days"])
+        )
+
+    def _finish_residencies(self, res: pd.DataFrame) -> pd.DataFrame:
+        """Ids in start order, the focus of each, and every customer's first treatment day."""
+        rng = self.rng
         res = res.sort_values(["start_on", "staff_id", "customer_id"], kind="stable").reset_index(drop=True)
         res.insert(0, "residency_id", np.arange(1, len(res) + 1, dtype=np.int64))
         res["focus"] = _choice(
@@ -551,12 +645,19 @@ class _Gen:
                 f += amp * np.clip(overlap, 0, None) / span
         return f
 
-    def customer_monthly(self) -> pd.DataFrame:
-        rng = self.rng
-        n, months = len(self.cust), self.month_list
+    def customer_monthly(self, lo: int = 0, hi: int | None = None, rng=None) -> pd.DataFrame:
+        """Monthly orders and profit of the customers lo..hi (all by default); keeps their non-tobacco
+        revenue and open months for the POS sales."""
+        rng = rng or self.rng
+        hi = len(self.cust) if hi is None else hi
+        n, months = hi - lo, self.month_list
         nm = len(months)
-        grade = self.cust.grade.to_numpy().astype(float)
-        bt = self.cust.business_type.to_numpy()
+        if lo == 0:
+            self.nt_matrix = np.zeros((len(self.cust), nm))
+            self.open_mask = np.zeros((len(self.cust), nm), dtype=bool)
+        cust = self.cust.iloc[lo:hi]
+        grade = cust.grade.to_numpy().astype(float)
+        bt = cust.business_type.to_numpy()
         base_tob = 2_600 * 1.12 ** (grade - 1) * rng.lognormal(0, 0.15, n)
         tob_rate = rng.uniform(0.09, 0.12, n)
         base_nt = np.vectorize(NONTOB_BASE.get)(bt) * 1.04 ** (grade - 15) * rng.lognormal(0, 0.3, n)
@@ -566,7 +667,7 @@ class _Gen:
         s_nt = self._season(months, 0.35, 0.1) * trend * (1 + 0.08 * np.sin((np.arange(nm) + 2) * np.pi / 6))
 
         # treatment uplift: half in the month after the first treatment, full from the month after that
-        treat_m = self.treat.astype("datetime64[M]")
+        treat_m = self.treat[lo:hi].astype("datetime64[M]")
         k = (months.astype("datetime64[M]")[None, :] - treat_m[:, None]).astype("float64")
         k = np.where(np.isnat(treat_m)[:, None], 0, k)
         eff = rng.normal(DEMO_FACTS["treatment_effect"]["gross_profit_uplift"], 0.02, n)
@@ -579,12 +680,12 @@ class _Gen:
         nt = base_nt[:, None] * s_nt[None, :] * noise_n * uplift
         nt_gp = nt * (nt_rate[:, None] + rng.normal(0, 0.01, (n, nm)))
 
-        opened_m = self.cust.opened_on.to_numpy().astype("datetime64[M]").astype("datetime64[D]")
-        open_mask = (opened_m[:, None] <= months[None, :]) & (months[None, :] < self.stop[:, None])
+        opened_m = cust.opened_on.to_numpy().astype("datetime64[M]").astype("datetime64[D]")
+        open_mask = (opened_m[:, None] <= months[None, :]) & (months[None, :] < self.stop[lo:hi, None])
         ci, mi = np.nonzero(open_mask)
         df = pd.DataFrame(
             {
-                "customer_id": ci.astype(np.int64) + 1,
+                "customer_id": ci.astype(np.int64) + lo + 1,
                 "month": months[mi],
                 "tobacco_orders_yuan": np.round(tob[ci, mi], 2),
                 "tobacco_gross_profit_yuan": np.round(tob_gp[ci, mi], 2),
@@ -592,8 +693,8 @@ class _Gen:
                 "nontobacco_gross_profit_yuan": np.round(nt_gp[ci, mi], 2),
             }
         )
-        self.nt_matrix = nt
-        self.open_mask = open_mask
+        self.nt_matrix[lo:hi] = nt
+        self.open_mask[lo:hi] = open_mask
         return df
 
     # -------------------------------------------------------- products and POS sales
@@ -748,6 +849,10 @@ class _Gen:
         day = days[di]
         ok = self._open_at(day, ci)
         ci, di, day = ci[ok], di[ok], day[ok]
+        goal = cfg.get("targets", {}).get("tickets")
+        if goal:  # a preset's total, exactly: a random subset of the candidates, in their order
+            keep = np.sort(rng.choice(len(ci), goal, replace=False))
+            ci, di, day = ci[keep], di[keep], day[keep]
         m = len(ci)
         hour = rng.choice(np.arange(24), m, p=self._hour_profile())
         received = (
@@ -851,13 +956,28 @@ class _Gen:
 
     # -------------------------------------------------------- plans and visits
 
-    def visit_plans(self) -> pd.DataFrame:
-        rng = self.rng
+    def customer_chunks(self, tag: int = 7) -> list[tuple[int, int, np.random.Generator]]:
+        """Ranges of customers whose plans and visits are generated together, each with a random stream.
+        One range on the main stream when the data set fits in memory at once (the demo and city scales
+        come out as they always have); otherwise ranges of `chunk_customers`, each on a stream of its
+        own derived from the seed, so memory stays bounded and the result deterministic."""
         n = len(self.cust)
+        size = self.cfg.get("chunk_customers") or n
+        if size >= n:
+            return [(0, n, self.rng)]
+        return [
+            (lo, min(n, lo + size), np.random.default_rng([self.seed, tag, k]))
+            for k, lo in enumerate(range(0, n, size))
+        ]
+
+    def visit_plans(self, lo: int = 0, hi: int | None = None, rng=None) -> pd.DataFrame:
+        """Plans of the customers lo..hi: each on its route's weekday, every other week."""
+        rng = rng or self.rng
+        hi = len(self.cust) if hi is None else hi
         routes = self.route_df
         wd_of_route = routes.visit_weekday.to_numpy()
-        cust_wd = wd_of_route[self.route_idx]
-        parity = rng.integers(0, 2, n)
+        cust_wd = wd_of_route[self.route_idx[lo:hi]]
+        parity = rng.integers(0, 2, hi - lo)
         days = np.arange(self.first, self.end)
         iso_wd = (days.view("int64") - 4) % 7 + 1
         week_no = (days.view("int64") - 4) // 7
@@ -867,35 +987,39 @@ class _Gen:
         ci_parts, d_parts = [], []
         for wd in range(1, 8):
             for p in (0, 1):
-                members = np.flatnonzero((cust_wd == wd) & (parity == p))
+                members = np.flatnonzero((cust_wd == wd) & (parity == p)) + lo
                 dd = days[(iso_wd == wd) & (week_no % 2 == p) & ~skip]
                 if len(members) == 0 or len(dd) == 0:
                     continue
                 ci_parts.append(np.repeat(members, len(dd)))
                 d_parts.append(np.tile(dd, len(members)))
-        ci = np.concatenate(ci_parts)
-        day = np.concatenate(d_parts)
+        ci = np.concatenate(ci_parts) if ci_parts else np.zeros(0, dtype=np.int64)
+        day = np.concatenate(d_parts) if d_parts else np.zeros(0, dtype="datetime64[D]")
         ok = self._open_at(day, ci)
         ci, day = ci[ok], day[ok]
         cm = routes.customer_manager_id.to_numpy()[self.route_idx[ci]]
         df = pd.DataFrame({"staff_id": cm, "customer_id": ci.astype(np.int64) + 1, "planned_on": day})
-        df = df.sort_values(["planned_on", "staff_id", "customer_id"], kind="stable").reset_index(drop=True)
-        self.plan_df = df
-        return df
+        return df.sort_values(["planned_on", "staff_id", "customer_id"], kind="stable").reset_index(drop=True)
 
-    def visits(self) -> pd.DataFrame:
-        rng = self.rng
-        plans = self.plan_df
+    def manager_rates(self) -> dict:
+        """Each customer manager's share of plans kept (the weak one's lower on the demo)."""
+        cms = self.route_df.customer_manager_id.unique()
+        cm_rate = dict(zip(cms, self.rng.uniform(0.885, 0.94, len(cms)), strict=True))
+        if self.is_demo:
+            cm_rate[DEMO_FACTS["weak_customer_manager_id"]] = 0.875
+        return cm_rate
+
+    def routine_visits(
+        self, plans: pd.DataFrame, cm_rate: dict, rng=None
+    ) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """The routine and joint visits made of plans, and the inspectors' rows of the joint ones."""
+        rng = rng or self.rng
         m = len(plans)
         ci = plans.customer_id.to_numpy() - 1
         ridx = self.route_idx[ci]
         routes = self.route_df
         weak = routes.route_id.to_numpy()[ridx] == DEMO_FACTS["weak_route_id"]
-        cms = routes.customer_manager_id.unique()
-        cm_rate = dict(zip(cms, rng.uniform(0.885, 0.94, len(cms)), strict=True))
-        if self.is_demo:
-            cm_rate[DEMO_FACTS["weak_customer_manager_id"]] = 0.875
-        rate = np.vectorize(cm_rate.get)(plans.staff_id.to_numpy())
+        rate = np.vectorize(cm_rate.get, otypes=[float])(plans.staff_id.to_numpy()) if m else np.zeros(0)
         rate = np.where(weak, 0.6, rate)
         done = rng.random(m) < rate
         late = rng.random(m) < 0.12
@@ -926,7 +1050,12 @@ class _Gen:
         ins = base[joint].copy()
         ins["staff_id"] = routes.inspector_id.to_numpy()[self.route_idx[ins.customer_id.to_numpy() - 1]]
         ins["checkin_distance_m"] = np.round(rng.lognormal(np.log(20), 0.8, len(ins)), 1)
-        # callback visits after complaints
+        return base, ins
+
+    def other_visits(self) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """Callback visits after complaints, and one visit per residency day."""
+        rng = self.rng
+        routes = self.route_df
         t = self.ticket_df
         comp = t[(t.kind == "complaint") & t.resolved_at.notna()]
         comp = comp[rng.random(len(comp)) < 0.5]
@@ -966,12 +1095,86 @@ class _Gen:
                 "tasks_done": 3,
             }
         )[rs < self.end.astype("datetime64[s]")]
+        return cb, rv
+
+    def visits(self, plans: pd.DataFrame) -> pd.DataFrame:
+        """Every visit of a data set generated in one piece, numbered in time order."""
+        base, ins = self.routine_visits(plans, self.manager_rates())
+        cb, rv = self.other_visits()
         df = pd.concat([base, ins, cb, rv], ignore_index=True)
         df = df.sort_values(["started_at", "staff_id", "customer_id"], kind="stable").reset_index(drop=True)
         df.insert(0, "visit_id", np.arange(1, len(df) + 1, dtype=np.int64))
         df["tasks_required"] = df.tasks_required.astype(np.int32)
         df["tasks_done"] = df.tasks_done.astype(np.int32)
         return df
+
+    def stream_plans_and_visits(self, con, chunks) -> dict[str, int]:
+        """Plans and visits chunk by chunk into staging tables, then into the tables in time order (visit
+        ids follow started_at, staff, customer, then the order they were made in), as in one piece."""
+        con.execute("create temp table _plans as select * from visit_plans limit 0")
+        con.execute(
+            "create temp table _visits as select * exclude (visit_id), 0 as part, 0::bigint as seq "
+            "from visits limit 0"
+        )
+        cm_rate = self.manager_rates()
+        seq = 0
+
+        def stage(df: pd.DataFrame, part: int) -> None:
+            nonlocal seq
+            staged = df.assign(part=part, seq=np.arange(seq, seq + len(df), dtype=np.int64))
+            seq += len(df)
+            con.from_df(staged[con.table("_visits").columns]).insert_into("_visits")
+
+        n_plans = 0
+        for lo, hi, rng in chunks:
+            plans = self.visit_plans(lo, hi, rng)
+            con.from_df(plans).insert_into("_plans")
+            n_plans += len(plans)
+            base, ins = self.routine_visits(plans, cm_rate, rng)
+            stage(base, 0)
+            stage(ins, 1)
+        cb, rv = self.other_visits()
+        stage(cb, 2)
+        stage(rv, 3)
+        con.execute("insert into visit_plans select * from _plans order by planned_on, staff_id, customer_id")
+        con.execute(
+            """
+            insert into visits
+            select
+                row_number() over (order by started_at, staff_id, customer_id, part, seq) as visit_id,
+                staff_id, customer_id, kind, started_at, ended_at, checkin_distance_m,
+                tasks_required::integer, tasks_done::integer
+            from _visits
+            order by visit_id
+            """
+        )
+        con.execute("drop table _plans")
+        con.execute("drop table _visits")
+        return {"visit_plans": n_plans, "visits": seq}
+
+
+def _drop_key(con, table: str) -> str:
+    """Make a table as the schema has it, less its primary-key index (over a few hundred million rows
+    DuckDB's key index needs more memory than a shared machine has); returns the key, for check_key.
+    Identifiers come from the schema file and the presets, never from a user."""
+    text = SCHEMA_FILE.read_text(encoding="utf-8")
+    found = re.search(rf"create table if not exists {table} \((.*?)\n\);", text, re.DOTALL)
+    body = found.group(1)
+    clause = re.search(r",\s*primary key \(([^)]*)\)", body)  # primary key (a, b, c)
+    if clause:
+        key, body = clause.group(1), body.replace(clause.group(0), "")
+    else:  # a_id bigint primary key
+        key, body = re.search(r"(\w+) \w+ primary key", body).group(1), body.replace(" primary key", "", 1)
+    con.execute("drop table " + table)
+    con.execute("create table " + table + " (" + body + ")")
+    return key
+
+
+def check_key(con, table: str, key: str) -> None:
+    """Fail the build if a table loaded without its key index repeats a key."""
+    found = con.table(table).aggregate(key + ", count(*) as n", key).filter("n > 1").limit(3).fetchall()
+    if found:
+        raise RuntimeError(f"{table}: key ({key}) repeated, e.g. {found}")
 
 
 def verify_nine_grid(con) -> dict:
@@ -1034,7 +1237,11 @@ def build(out: Path, scale: str = "demo", seed: int = 20261031, progress: bool =
     con = connect(tmp, read_only=False)
     try:
         con.execute("set enable_progress_bar = false")  # our own bar (or silence) only
+        # a shared machine: big presets sort and index within a bounded memory, spilling beside the file
+        con.execute("set memory_limit = '8GB'")
+        con.execute("set temp_directory = $dir", {"dir": str(tmp.parent / ".duckdb-tmp")})
         apply_schema(con)
+        unkeyed = {table: _drop_key(con, table) for table in g.cfg.get("unkeyed", ())}
 
         def put(table, df):
             _insert(con, table, df)
@@ -1064,7 +1271,13 @@ def build(out: Path, scale: str = "demo", seed: int = 20261031, progress: bool =
         put("residencies", g.residencies())
         bar.update()
         step("customer_monthly")
-        cm = g.customer_monthly()
+        con.execute("create temp table _cm as select * from customer_monthly limit 0")
+        n_monthly = 0
+        for lo, hi, rng in g.customer_chunks(tag=3):
+            cm = g.customer_monthly(lo, hi, rng)
+            con.from_df(cm).insert_into("_cm")
+            n_monthly += len(cm)
+        del cm
         bar.update()
         step("products")
         put("products", g.products())
@@ -1073,7 +1286,6 @@ def build(out: Path, scale: str = "demo", seed: int = 20261031, progress: bool =
         for chunk in g.product_sales_chunks():
             put("product_sales_monthly", chunk)
         # POS stores: the non-tobacco figures are the sums of their SKU sales
-        con.register("_cm", cm)
         con.execute(
             """
             insert into customer_monthly
@@ -1089,8 +1301,8 @@ def build(out: Path, scale: str = "demo", seed: int = 20261031, progress: bool =
             order by c.customer_id, c.month
             """
         )
-        con.unregister("_cm")
-        rows["customer_monthly"] = len(cm)
+        con.execute("drop table _cm")
+        rows["customer_monthly"] = n_monthly
         bar.update()
         step("surveys")
         put("surveys", g.surveys())
@@ -1098,15 +1310,26 @@ def build(out: Path, scale: str = "demo", seed: int = 20261031, progress: bool =
         step("tickets")
         put("tickets", g.tickets())
         bar.update()
-        step("visit_plans")
-        put("visit_plans", g.visit_plans())
-        bar.update()
-        step("visits")
-        put("visits", g.visits())
+        chunks = g.customer_chunks()
+        if len(chunks) == 1:
+            step("visit_plans")
+            plans = g.visit_plans()
+            put("visit_plans", plans)
+            bar.update()
+            step("visits")
+            put("visits", g.visits(plans))
+            del plans
+        else:
+            step("visit_plans + visits")
+            rows.update(g.stream_plans_and_visits(con, chunks))
+            bar.update()
         bar.update()
         step("checkpoint")
         if g.is_demo:
             verify_nine_grid(con)
+        for table, key in unkeyed.items():
+            check_key(con, table, key)
+        rollups.refresh(con)
         con.execute("checkpoint")
         bar.update()
     except BaseException:
