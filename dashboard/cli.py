@@ -111,7 +111,14 @@ def cmd_kpis(args: argparse.Namespace) -> int:
 def cmd_bench(args: argparse.Namespace) -> int:
     from dashboard.bench import bench
 
-    result = bench(args.scale, runs=args.runs, db=args.db, seed=args.seed)
+    result = bench(
+        args.scale,
+        runs=args.runs,
+        db=args.db,
+        seed=args.seed,
+        pandas=not args.no_pandas,
+        pandas_budget_gib=args.pandas_budget_gib,
+    )
     print(result["table"])
     print(json.dumps(result["json"], ensure_ascii=False))
     return 0
@@ -147,6 +154,13 @@ def main(argv: list[str] | None = None) -> int:
     bench.add_argument("--runs", type=int, default=7)
     bench.add_argument("--seed", type=int, default=20261031)
     bench.add_argument("--db", type=Path, help="use this DB instead of building data/bench/<scale>.duckdb")
+    bench.add_argument("--no-pandas", action="store_true", help="skip the naive pandas baseline")
+    bench.add_argument(
+        "--pandas-budget-gib",
+        type=float,
+        default=6.0,
+        help="skip the pandas baseline of a page whose tables would take more memory than this",
+    )
     bench.set_defaults(func=cmd_bench)
 
     args, extra = parser.parse_known_args(argv)

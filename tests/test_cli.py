@@ -51,9 +51,12 @@ def test_kpis_without_a_database_says_what_to_do(tmp_path):
 def test_bench_prints_a_table_and_json(fixture_db):
     out = cli("bench", "--db", fixture_db, "--runs", "2").stdout
     table, data = out.rsplit("\n", 2)[0], json.loads(out.strip().splitlines()[-1])
-    assert "overview" in table
-    assert {page["page"] for page in data["pages"]} == set(bench.PAGES)  # every page of the app
-    assert all(page["median_ms"] > 0 for page in data["pages"])
+    assert "| overview |" in table and "| scale |" in table
+    assert [page["page"] for page in data["pages"]] == [p.name for p in bench.PAGES]  # every page
+    for page in data["pages"]:
+        assert page["median_ms"] > 0 and page["p95_ms"] >= page["median_ms"] and page["scan_ms"] > 0
+        # the naive pandas baseline computed the same figures as the app's queries
+        assert page["pandas_same"], (page["page"], page["pandas_differs"])
 
 
 @pytest.mark.parametrize("seed", [7])

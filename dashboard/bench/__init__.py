@@ -1,46 +1,33 @@
-"""Benchmark: the median time of each page's full query set on a DB of a given scale.
+"""Benchmark: each page's full query set on a DB of a given scale, against baselines run in the same process.
 
-Every page's set is the function the page itself calls, run without the result cache, so the
-figure is what a user waits for on a cache miss. Timings are medians: this machine is shared.
+Per page: the first run on a freshly opened database (cold: DuckDB's caches empty, the OS file cache as it
+is), then the median and p95 of warm runs, without the app's result cache, so the figure is what a user
+waits for on a cache miss. Baselines: a bare DuckDB scan of the rows the page reads (queries/bench/), and
+the naive way (dashboard/bench/naive.py: the tables loaded into pandas, the figures computed there) where
+memory allows; the naive figures must equal ours. Timings are medians: this machine is shared.
 """
 
 from __future__ import annotations
 
+import gc
 import hashlib
+import math
+import os
 import statistics
 import time
-from dataclasses import replace
 from functools import partial
 from pathlib import Path
 
-from dashboard import customer, kpis, nine_grid, programs, satisfaction, staff, store, tickets
+from dashboard import rollups, store
+from dashboard.bench import naive
+from dashboard.bench.pages import PAGES, Page, scan_params
 from dashboard.catalog import load_catalog
 from dashboard.scope import default_scope
 
 BENCH_DIR = store.ROOT / "data" / "bench"
-PROFILED = 1027  # DEMO_FACTS["nine_grid_customer_id"]: a store with POS data
+GIB = 2**30
 
-# Page -> what that page queries for all of its figures, (run, scope, catalog) -> anything.
-# The entry script's catalog is cached per DB version in the app, so pages get it ready-made.
-PAGES = {
-    "entry (filters)": lambda run, scope, catalog: load_catalog(run),
-    "overview": lambda run, scope, catalog: kpis.overview_figures(run, scope, catalog.first_day),
-    "nine-grid": lambda run, scope, catalog: nine_grid.page_figures(
-        run, scope, (scope.previous().date_from, scope.previous().date_to), (scope.date_from, scope.date_to)
-    ),
-    "complaints": lambda run, scope, catalog: tickets.figures(
-        tickets.gather(run, scope, catalog.first_day), "zh"
-    ),
-    "satisfaction-map": lambda run, scope, catalog: satisfaction.page_figures(run, scope, "zh"),
-    "three-labor": lambda run, scope, catalog: staff.page_figures(
-        staff.gather(run, scope, catalog.first_day), run, "zh"
-    ),
-    "training": lambda run, scope, catalog: programs.gather(
-        run, scope, programs.effect_period(catalog.last_day)
-    ),
-    # the profile of the demo's POS store (the busiest kind of profile: it has a nine-grid too)
-    "customer-profile": lambda run, scope, catalog: customer.gather(run, replace(scope, customer=PROFILED)),
-}
+__all__ = ["PAGES", "bench", "bench_db"]
 
 
 def _source_digest() -> str:
@@ -50,49 +37,240 @@ def _source_digest() -> str:
 
 
 def bench_db(scale: str, seed: int) -> Path:
-    """The DB of a scale, built once per schema and generator version and then reused."""
+    """The DB of a scale, built once per schema and generator version and then reused; its rollups are
+    rebuilt when their definitions changed since."""
     path = BENCH_DIR / f"{scale}-{seed}-{_source_digest()}.duckdb"
     if not path.exists():
         from dashboard.demo import build
 
         path.parent.mkdir(parents=True, exist_ok=True)
-        build(path, scale=scale, seed=seed, progress=True)
+        report = build(path, scale=scale, seed=seed, progress=True)
+        print(f"built {path.name} in {report['seconds']:.0f} s", flush=True)
+    refresh_if_stale(path)
     return path
 
 
-def bench(scale: str, runs: int = 7, db: Path | None = None, seed: int = 20261031) -> dict:
-    path = db or bench_db(scale, seed)
+def refresh_if_stale(path: Path) -> None:
     con = store.connect(path, read_only=True)
-    run = partial(store.run, con)
-    catalog = load_catalog(run)
-    scope = default_scope(catalog)
-    rows = []
-    for page, figures in PAGES.items():
-        started = time.perf_counter()
-        figures(run, scope, catalog)
-        cold_ms = (time.perf_counter() - started) * 1000
-        times = []
-        for _ in range(runs):
-            started = time.perf_counter()
-            figures(run, scope, catalog)
-            times.append((time.perf_counter() - started) * 1000)
-        rows.append(
-            {
-                "page": page,
-                "median_ms": round(statistics.median(times), 1),
-                "min_ms": round(min(times), 1),
-                "max_ms": round(max(times), 1),
-                "first_ms": round(cold_ms, 1),
-                "runs": runs,
-            }
-        )
+    ready = rollups.ready(partial(store.run, con))
     con.close()
-    size_mib = path.stat().st_size / 2**20
-    lines = [
-        f"scale={scale}  db={path.name} ({size_mib:.0f} MiB)  period={scope.date_from}..{scope.date_to}",
-        f"{'page':18} {'median ms':>10} {'min':>8} {'max':>8} {'first':>8}",
-    ]
+    if not ready:
+        started = time.perf_counter()
+        con = store.connect(path, read_only=False)
+        try:
+            rollups.refresh(con)
+            con.execute("checkpoint")
+        finally:
+            con.close()
+        print(f"refreshed the rollups of {path.name} in {time.perf_counter() - started:.0f} s", flush=True)
+
+
+def _ms(seconds: float) -> float:
+    return round(seconds * 1000, 1)
+
+
+def _timed(fn) -> float:
+    started = time.perf_counter()
+    fn()
+    return time.perf_counter() - started
+
+
+def p95(values: list[float]) -> float:
+    """Nearest-rank 95th percentile."""
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(0.95 * len(ordered)) - 1)]
+
+
+def same(a, b, rel: float = 1e-9) -> bool:
+    """Figures equal, floats to a relative 1e-9 (pandas and DuckDB sum in different orders)."""
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(same(a[k], b[k], rel) for k in a)
+    if isinstance(a, bool | str) or isinstance(b, bool | str) or a is None or b is None:
+        return a == b
+    try:
+        return math.isclose(float(a), float(b), rel_tol=rel, abs_tol=1e-9)
+    except (TypeError, ValueError):
+        return a == b
+
+
+def differences(ours: dict, theirs: dict) -> list[str]:
+    return sorted(k for k in set(ours) | set(theirs) if not same(ours.get(k), theirs.get(k)))
+
+
+class TimedRunner:
+    """The named-query runner, adding up the time spent in queries (the rest of a page's time is Python:
+    frames to figures)."""
+
+    def __init__(self, con):
+        self.con, self.seconds, self.queries = con, 0.0, 0
+
+    def __call__(self, name: str, params: dict | None = None):
+        started = time.perf_counter()
+        try:
+            return store.run(self.con, name, params)
+        finally:
+            self.seconds += time.perf_counter() - started
+            self.queries += 1
+
+    def once(self, page: Page, scope, catalog) -> tuple[float, float]:
+        """(seconds in queries, seconds in all) of one run of the page."""
+        self.seconds, self.queries = 0.0, 0
+        total = _timed(lambda: page.ours(self, scope, catalog))
+        return self.seconds, total
+
+
+def _page_times(path: Path, page: Page, scope, catalog, runs: int) -> dict:
+    """Cold (a freshly opened database), then warm runs of the page's set and of its bare scan."""
+    gc.collect()
+    con = store.connect(path, read_only=True)
+    run = TimedRunner(con)
+    cold, _ = run.once(page, scope, catalog)
+    warm = [run.once(page, scope, catalog) for _ in range(runs)]
+    params = scan_params(page, scope, catalog)
+    scan = [_timed(lambda: store.run(con, page.scan, params)) for _ in range(runs)]
+    con.close()
+    queries = [q for q, _ in warm]
+    return {
+        "queries": run.queries,
+        "cold_ms": _ms(cold),
+        "median_ms": _ms(statistics.median(queries)),
+        "p95_ms": _ms(p95(queries)),
+        "page_ms": _ms(statistics.median(t for _, t in warm)),
+        "scan_ms": _ms(statistics.median(scan)),
+        "runs": runs,
+    }
+
+
+def _naive_times(con, page: Page, scope, catalog, runs: int, budget: int) -> dict:
+    """Load the page's tables into pandas (timed once) and compute its figures (median of runs); the
+    figures are compared with the app's. Skipped, with the estimate, when the frames would not fit."""
+    need = naive.estimate_bytes(con, list(page.tables))
+    if need > budget:
+        return {"pandas": "out of memory", "pandas_need_gib": round(need / GIB, 1)}
+    started = time.perf_counter()
+    frames = naive.load(con, list(page.tables))
+    load = time.perf_counter() - started
+    result = {}
+    times = []
+    for _ in range(max(1, runs)):
+        started = time.perf_counter()
+        result = page.naive(frames, scope, catalog)
+        times.append(time.perf_counter() - started)
+    del frames
+    gc.collect()
+    ours = page.check(partial(store.run, con), scope, catalog)
+    diff = differences({k: ours.get(k) for k in result}, result)
+    return {
+        "pandas_load_ms": _ms(load),
+        "pandas_compute_ms": _ms(statistics.median(times)),
+        "pandas_ms": _ms(load + statistics.median(times)),
+        "pandas_need_gib": round(need / GIB, 2),
+        "pandas_same": not diff,
+        "pandas_differs": diff,
+    }
+
+
+def _ratio(a, b) -> float | None:
+    return round(a / b, 2) if isinstance(a, int | float) and isinstance(b, int | float) and b else None
+
+
+def _fmt(value, digits: int = 1) -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, str):
+        return value
+    return f"{value:,.{digits}f}"
+
+
+def _table(rows: list[dict]) -> list[str]:
+    head = (
+        "| page | queries | cold ms | median ms | p95 ms | with builders ms | bare scan ms | ours/bare "
+        "| pandas load+compute ms | pandas compute ms | pandas/ours | naive figures |"
+    )
+    lines = [head, "|" + " --- |" * 12]
     for r in rows:
-        timings = f"{r['median_ms']:>10.1f} {r['min_ms']:>8.1f} {r['max_ms']:>8.1f} {r['first_ms']:>8.1f}"
-        lines.append(f"{r['page']:18} {timings}")
-    return {"table": "\n".join(lines), "json": {"scale": scale, "db": str(path), "pages": rows}}
+        naive_ms = r.get("pandas_ms", r.get("pandas"))
+        figures = {True: "same", False: "DIFFER " + ",".join(r.get("pandas_differs", []))}.get(
+            r.get("pandas_same"), "–"
+        )
+        cells = [
+            r["page"], r["queries"], _fmt(r["cold_ms"]), _fmt(r["median_ms"]), _fmt(r["p95_ms"]),
+            _fmt(r["page_ms"]), _fmt(r["scan_ms"]), _fmt(r["ours_per_scan"], 2), _fmt(naive_ms),
+            _fmt(r.get("pandas_compute_ms")), _fmt(r.get("pandas_per_ours"), 0), figures,
+        ]  # fmt: skip
+        lines.append("| " + " | ".join(map(str, cells)) + " |")
+    return lines
+
+
+def summary(scale: str, rows: list[dict]) -> dict:
+    """The issue's targets row: the slowest page's median, the smallest speed-up over pandas, the largest
+    ratio over the bare scan."""
+    speedups = [r["pandas_per_ours"] for r in rows if r.get("pandas_per_ours") is not None]
+    oom = [r["page"] for r in rows if r.get("pandas") == "out of memory"]
+    return {
+        "scale": scale,
+        "slowest_page": max(rows, key=lambda r: r["median_ms"])["page"],
+        "max_median_ms": max(r["median_ms"] for r in rows),
+        "min_pandas_speedup": min(speedups) if speedups else None,
+        "pandas_out_of_memory": oom,
+        "max_ours_per_scan": max(r["ours_per_scan"] for r in rows if r["ours_per_scan"] is not None),
+    }
+
+
+def bench(
+    scale: str,
+    runs: int = 7,
+    db: Path | None = None,
+    seed: int = 20261031,
+    pandas: bool = True,
+    pandas_budget_gib: float = 6.0,
+) -> dict:
+    path = db or bench_db(scale, seed)
+    load_before = os.getloadavg()[0]
+    con = store.connect(path, read_only=True)
+    catalog = load_catalog(partial(store.run, con))
+    scope = default_scope(catalog)
+    con.close()
+    rows = []
+    for page in PAGES:
+        row = {"page": page.name, **_page_times(path, page, scope, catalog, runs)}
+        if pandas:
+            con = store.connect(path, read_only=True)
+            row |= _naive_times(con, page, scope, catalog, max(1, runs // 2), int(pandas_budget_gib * GIB))
+            con.close()
+        row["ours_per_scan"] = _ratio(row["median_ms"], row["scan_ms"])
+        row["pandas_per_ours"] = _ratio(row.get("pandas_ms"), row["median_ms"])
+        rows.append(row)
+        print(f"  {page.name}: {row['median_ms']} ms", flush=True)
+    size_mib = path.stat().st_size / 2**20
+    target = summary(scale, rows)
+    oom = target["pandas_out_of_memory"]
+    oom = f" (pandas out of memory: {', '.join(oom)})" if oom else ""
+    lines = [
+        f"scale={scale}  db={path.name} ({size_mib:,.0f} MiB)  period={scope.date_from}..{scope.date_to}  "
+        f"runs={runs}  load average {load_before:.1f} -> {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores",
+        "",
+        *_table(rows),
+        "",
+        "| scale | every page's full query set (slowest median) | vs naive pandas (smallest speed-up) "
+        "| vs bare scan (largest ratio) |",
+        "| --- | --- | --- | --- |",
+        f"| {scale} | {_fmt(target['max_median_ms'])} ms ({target['slowest_page']}) "
+        f"| {_fmt(target['min_pandas_speedup'], 0)}×"
+        + (
+            f" (pandas out of memory: {', '.join(target['pandas_out_of_memory'])})"
+            if target["pandas_out_of_memory"]
+            else ""
+        )
+        + f" | {_fmt(target['max_ours_per_scan'], 2)} |",
+    ]
+    return {
+        "table": "\n".join(lines),
+        "json": {
+            "scale": scale,
+            "db": str(path),
+            "size_mib": round(size_mib),
+            "pages": rows,
+            "target": target,
+        },
+    }
