@@ -50,8 +50,11 @@ PROGRAM_KPIS = (
 
 def overview(run: Runner, scope: Scope) -> dict:
     """The overview's headline KPIs for one scope and period."""
+    from dashboard import rollups
+
     low_score = float(settings()["satisfaction"]["low_score"])
-    row = run("overview/kpis", {**scope.params(), "low_score": low_score}).to_dict("records")[0]
+    query = "overview/kpis_monthly" if rollups.usable(run, scope) else "overview/kpis"
+    row = run(query, {**scope.params(), "low_score": low_score}).to_dict("records")[0]
     from dashboard.programs import program_kpis  # programs builds on this module
 
     programs = program_kpis(run, scope)

@@ -11,6 +11,7 @@ from datetime import date
 
 import pandas as pd
 
+from dashboard import rollups
 from dashboard.kpis import Runner
 from dashboard.metrics.nine_grid import CELLS, cell_counts, classify
 from dashboard.scope import Scope, add_months, month_end
@@ -92,7 +93,11 @@ def grid(run: Runner, scope: Scope, date_from: date, date_to: date) -> Grid:
     """Classify the SKUs of the scope's POS stores (one store when it names a customer) over a period."""
     months = period_months(date_from, date_to)
     params = {**scope.params(), "date_from": date_from, "date_to": date_to}
-    totals = run("nine_grid/sku_totals", params)
+    if scope.customer is None and len(months) == 1 and rollups.ready(run):
+        params = {k: v for k, v in params.items() if k != "customer"} | {"level": rollups.level(scope)}
+        totals = run("nine_grid/sku_totals_monthly", params)
+    else:
+        totals = run("nine_grid/sku_totals", params)
     days = sum((month_end(m) - m).days + 1 for m in months)
     if totals.empty or not days:
         return Grid(date_from, date_to, totals.iloc[0:0], days)

@@ -40,6 +40,16 @@ SOURCES = (
 GRAINS = {
     "rollup_staff_month": ("staff_id", "customer_id", "month"),
     "rollup_survey_month": ("customer_id", "month"),
+    "rollup_sku_month": (
+        "level",
+        "station_id",
+        "route_id",
+        "business_type",
+        "market_type",
+        "sku_id",
+        "month",
+    ),
+    "rollup_visit_month": ("customer_id", "month"),
     "rollup_state": (),
 }
 _SECTION = re.compile(r"^-- rollup: (\w+)\s*$", re.MULTILINE)
@@ -114,6 +124,11 @@ def usable(run, scope: Scope, periods: list[tuple[date, date]] | None = None) ->
     """Whether a page may read the rollups for this scope: they are ready and every period is whole
     months (a single customer is fine: the rollups keep the customer)."""
     return whole_months_only(scope, periods) and ready(run)
+
+
+def level(scope: Scope) -> str:
+    """The coarsest level of a rollup kept per 'all' / 'station' / 'route' that serves the filters."""
+    return "route" if scope.routes else "station" if scope.stations else "all"
 
 
 def whole_months_only(scope: Scope, periods: list[tuple[date, date]] | None = None) -> bool:

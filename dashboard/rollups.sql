@@ -125,6 +125,107 @@ final as (
 select * from final
 order by month, customer_id;
 
+-- rollup: rollup_sku_month
+-- Non-tobacco sales of the POS stores per SKU and month at three levels, each keeping business type and
+-- market type: 'all' (the whole company), 'station' and 'route' (with its station). The nine-grid reads
+-- the coarsest level its filters allow; a single store reads the raw table. n_stores counts the stores
+-- of a group, so it adds up over groups within one month (not over months: a store sells every month).
+create or replace table rollup_sku_month as
+with
+
+by_route as (
+    select
+        'route' as level,
+        routes.station_id,
+        customers.route_id,
+        customers.business_type,
+        customers.market_type,
+        s.sku_id,
+        s.month,
+        sum(s.units) as units,
+        sum(s.revenue_yuan) as revenue_yuan,
+        sum(s.gross_profit_yuan) as gross_profit_yuan,
+        sum(s.transactions) as transactions,
+        sum(s.basket_value_yuan) as basket_value_yuan,
+        sum(s.avg_stock_units) as stock_units,
+        count(*) as n_stores  -- one row per store, SKU and month (the table's key)
+    from product_sales_monthly as s
+    join customers using (customer_id)
+    join routes using (route_id)
+    where customers.has_pos
+    group by all
+),
+
+by_station as (
+    select
+        'station' as level, station_id, null::varchar as route_id, business_type, market_type, sku_id, month,
+        sum(units), sum(revenue_yuan), sum(gross_profit_yuan), sum(transactions), sum(basket_value_yuan),
+        sum(stock_units), sum(n_stores)::bigint
+    from by_route
+    group by all
+),
+
+by_company as (
+    select
+        'all' as level, null::varchar, null::varchar, business_type, market_type, sku_id, month,
+        sum(units), sum(revenue_yuan), sum(gross_profit_yuan), sum(transactions), sum(basket_value_yuan),
+        sum(stock_units), sum(n_stores)::bigint
+    from by_route
+    group by all
+)
+
+select * from by_route
+union all
+select * from by_station
+union all
+select * from by_company
+order by level, month, station_id, route_id, sku_id;
+
+-- rollup: rollup_visit_month
+-- Per customer and month: the start of the customer's last visit (any kind) up to the month's end, for
+-- every month from its first visit to the last month of the data (as filters/data_range has it).
+create or replace table rollup_visit_month as
+with
+
+monthly as (
+    select customer_id, date_trunc('month', started_at)::date as month, max(started_at) as last_visit_at
+    from visits
+    group by all
+),
+
+months as (
+    select unnest(generate_series(
+        (select min(month) from monthly),
+        greatest(
+            (select max(month) from monthly),
+            (select date_trunc('month', max(received_at))::date from tickets),
+            (select max(month) from customer_monthly)
+        ),
+        interval 1 month
+    ))::date as month
+),
+
+firsts as (
+    select customer_id, min(month) as first_month
+    from monthly
+    group by customer_id
+),
+
+filled as (
+    select
+        firsts.customer_id,
+        months.month,
+        max(monthly.last_visit_at) over (
+            partition by firsts.customer_id order by months.month rows unbounded preceding
+        ) as last_visit_at
+    from firsts
+    join months on months.month >= firsts.first_month
+    left join monthly on monthly.customer_id = firsts.customer_id and monthly.month = months.month
+)
+
+select * from filled
+order by month, customer_id;
+
 -- rollup: rollup_state
 -- What the rollups were built from: the definitions' digest, the settings baked in, the raw tables' row
 -- counts (dashboard.rollups.ready compares them with the store before a page reads a rollup).

@@ -8,10 +8,10 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from dashboard import charts, maps
+from dashboard import charts, maps, rollups
 from dashboard.i18n import fmt_date, fmt_number, label, t
 from dashboard.kpis import Runner, plain
-from dashboard.scope import Scope
+from dashboard.scope import Scope, month_end
 from dashboard.settings import settings
 
 DIMENSIONS = (
@@ -68,10 +68,17 @@ def scope_params(scope: Scope) -> dict:
     return {"date_to": scope.date_to, **scope.filter_params()}
 
 
+def _query(run: Runner, name: str, scope: Scope) -> pd.DataFrame:
+    """A satisfaction query, from the rollups when the period ends on a month's last day."""
+    at_month_end = scope.date_to == month_end(scope.date_to)
+    monthly = at_month_end and rollups.ready(run)
+    return run(f"{name}_monthly" if monthly else name, scope_params(scope))
+
+
 def customers(run: Runner, scope: Scope, limits: Thresholds | None = None) -> pd.DataFrame:
     """In-scope customers with their latest survey, its band, and the follow-up flags."""
     limits = limits or thresholds()
-    frame = run("satisfaction/customers", scope_params(scope))
+    frame = _query(run, "satisfaction/customers", scope)
     frame["band"] = [band(s, limits.bands) for s in frame["overall"]]
     frame["change"] = frame["overall"] - frame["previous_overall"]
     frame["is_low"] = frame["overall"] < limits.low_score
@@ -91,7 +98,7 @@ def satisfaction_kpis(run: Runner, scope: Scope) -> dict:
     """`satisfaction.*` of DESIGN.md section 5, per-dimension means keyed by dimension code, and the size of
     the follow-up list. The three overview figures are recomputed from the same rule (the registry checks
     they agree)."""
-    means = run("satisfaction/dimension_means", scope_params(scope))
+    means = _query(run, "satisfaction/dimension_means", scope)
     return satisfaction_kpis_from(means, customers(run, scope))
 
 
@@ -232,7 +239,7 @@ def page_figures(run: Runner, scope: Scope, lang: str, layer: str = "band") -> F
     """Every figure of the satisfaction page for one scope, language and map layer."""
     limits = thresholds()
     frame = customers(run, scope, limits)
-    means = run("satisfaction/dimension_means", scope_params(scope))
+    means = _query(run, "satisfaction/dimension_means", scope)
     stations = run("satisfaction/stations", {})
     kpis = satisfaction_kpis_from(means, frame)
     company = {
