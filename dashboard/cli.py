@@ -118,6 +118,11 @@ def cmd_bench(args: argparse.Namespace) -> int:
         seed=args.seed,
         pandas=not args.no_pandas,
         pandas_budget_gib=args.pandas_budget_gib,
+        check_scopes=args.check_scopes,
+        app=not args.no_app,
+        concurrency=args.concurrency,
+        threads=args.threads,
+        browsers=args.browsers,
     )
     print(result["table"])
     print(json.dumps(result["json"], ensure_ascii=False))
@@ -149,7 +154,7 @@ def main(argv: list[str] | None = None) -> int:
     kpis.add_argument("--json", action="store_true", help="one flat JSON object")
     kpis.set_defaults(func=cmd_kpis)
 
-    bench = sub.add_parser("bench", help="median time of each page's full query set")
+    bench = sub.add_parser("bench", help="each page's queries against baselines, cold start, concurrency")
     bench.add_argument("--scale", default="demo", choices=["demo", "city", "province", "national"])
     bench.add_argument("--runs", type=int, default=7)
     bench.add_argument("--seed", type=int, default=20261031)
@@ -161,6 +166,15 @@ def main(argv: list[str] | None = None) -> int:
         default=6.0,
         help="skip the pandas baseline of a page whose tables would take more memory than this",
     )
+    bench.add_argument(
+        "--check-scopes", type=int, default=9, help="scopes on which KPIs from rollups are compared (0: none)"
+    )
+    bench.add_argument("--no-app", action="store_true", help="skip the served app's cold start (browser)")
+    bench.add_argument(
+        "--concurrency", type=float, default=0, metavar="SECONDS", help="run the concurrency test this long"
+    )
+    bench.add_argument("--threads", type=int, default=30, help="threads of the concurrency test")
+    bench.add_argument("--browsers", type=int, default=3, help="browser sessions during the concurrency test")
     bench.set_defaults(func=cmd_bench)
 
     args, extra = parser.parse_known_args(argv)

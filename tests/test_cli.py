@@ -49,7 +49,7 @@ def test_kpis_without_a_database_says_what_to_do(tmp_path):
 
 
 def test_bench_prints_a_table_and_json(fixture_db):
-    out = cli("bench", "--db", fixture_db, "--runs", "2").stdout
+    out = cli("bench", "--db", fixture_db, "--runs", "2", "--check-scopes", "4").stdout
     table, data = out.rsplit("\n", 2)[0], json.loads(out.strip().splitlines()[-1])
     assert "| overview |" in table and "| scale |" in table
     assert [page["page"] for page in data["pages"]] == [p.name for p in bench.PAGES]  # every page
@@ -57,6 +57,10 @@ def test_bench_prints_a_table_and_json(fixture_db):
         assert page["median_ms"] > 0 and page["p95_ms"] >= page["median_ms"] and page["scan_ms"] > 0
         # the naive pandas baseline computed the same figures as the app's queries
         assert page["pandas_same"], (page["page"], page["pandas_differs"])
+    # every KPI from the rollups equals the raw tables' on the scopes checked; the served app painted
+    assert data["rollups"]["ready"] and data["rollups"]["same"] and data["rollups"]["scopes"] == 4
+    assert 0 < data["app"]["healthy_s"] <= data["app"]["first_paint_s"] <= data["app"]["first_page_done_s"]
+    assert data["app"]["server_peak_rss_mib"] > 50 and "concurrency" not in data  # not in `make test`
 
 
 @pytest.mark.parametrize("seed", [7])

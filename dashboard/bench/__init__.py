@@ -217,6 +217,26 @@ def summary(scale: str, rows: list[dict]) -> dict:
     }
 
 
+def rollup_check(path: Path, catalog, how_many: int) -> dict:
+    """Every KPI from the rollups against the same KPI from the raw tables, on the first scopes of the
+    concurrency run's list (the latest month, the one before, a quarter, stations, a route, ...)."""
+    from dashboard.bench.load import scopes
+    from dashboard.kpis import all_kpis
+
+    con = store.connect(path, read_only=True)
+    run = partial(store.run, con)
+    ready = rollups.ready(run)
+    checked, differ, n_kpis = 0, [], 0
+    for scope in scopes(catalog)[:how_many]:
+        fast = all_kpis(run, scope)
+        with rollups.raw_only():
+            raw = all_kpis(run, scope)
+        checked, n_kpis = checked + 1, len(fast)
+        differ += [f"{scope.date_from}..{scope.date_to} {k}" for k in fast if fast[k] != raw.get(k)]
+    con.close()
+    return {"ready": ready, "scopes": checked, "kpis": n_kpis, "differ": differ[:10], "same": not differ}
+
+
 def bench(
     scale: str,
     runs: int = 7,
@@ -224,6 +244,11 @@ def bench(
     seed: int = 20261031,
     pandas: bool = True,
     pandas_budget_gib: float = 6.0,
+    check_scopes: int = 9,
+    app: bool = True,
+    concurrency: float = 0,
+    threads: int = 30,
+    browsers: int = 3,
 ) -> dict:
     path = db or bench_db(scale, seed)
     load_before = os.getloadavg()[0]
@@ -242,6 +267,18 @@ def bench(
         row["pandas_per_ours"] = _ratio(row.get("pandas_ms"), row["median_ms"])
         rows.append(row)
         print(f"  {page.name}: {row['median_ms']} ms", flush=True)
+    extra = {}
+    if check_scopes:
+        extra["rollups"] = rollup_check(path, catalog, check_scopes)
+    if app:
+        from dashboard.bench import app as served_app
+
+        why_not = served_app.available()
+        extra["app"] = {"skipped": why_not} if why_not else served_app.cold_start(path)
+    if concurrency:
+        from dashboard.bench import load
+
+        extra["concurrency"] = load.run(path, threads, concurrency, browsers)
     size_mib = path.stat().st_size / 2**20
     target = summary(scale, rows)
     oom = target["pandas_out_of_memory"]
@@ -256,21 +293,49 @@ def bench(
         "| vs bare scan (largest ratio) |",
         "| --- | --- | --- | --- |",
         f"| {scale} | {_fmt(target['max_median_ms'])} ms ({target['slowest_page']}) "
-        f"| {_fmt(target['min_pandas_speedup'], 0)}×"
-        + (
-            f" (pandas out of memory: {', '.join(target['pandas_out_of_memory'])})"
-            if target["pandas_out_of_memory"]
-            else ""
-        )
-        + f" | {_fmt(target['max_ours_per_scan'], 2)} |",
+        f"| {_fmt(target['min_pandas_speedup'], 0)}×{oom} | {_fmt(target['max_ours_per_scan'], 2)} |",
+        "",
+        *_extra_lines(extra),
     ]
-    return {
-        "table": "\n".join(lines),
-        "json": {
-            "scale": scale,
-            "db": str(path),
-            "size_mib": round(size_mib),
-            "pages": rows,
-            "target": target,
-        },
-    }
+    out = {"scale": scale, "db": str(path), "size_mib": round(size_mib), "pages": rows, "target": target}
+    return {"table": "\n".join(lines), "json": out | extra}
+
+
+def _extra_lines(extra: dict) -> list[str]:
+    lines = []
+    if "rollups" in extra:
+        r = extra["rollups"]
+        verdict = "the same" if r["same"] else "DIFFERENT: " + "; ".join(r["differ"])
+        ready = "rollups ready" if r["ready"] else "NO usable rollups: every page read the raw tables"
+        lines.append(f"- {ready}; all {r['kpis']} KPIs from the rollups vs the raw tables on {r['scopes']} "
+                     f"scopes: {verdict}")  # fmt: skip
+    if "app" in extra:
+        a = extra["app"]
+        if "skipped" in a:
+            lines.append(f"- app: skipped ({a['skipped']})")
+        else:
+            lines.append(
+                f"- app cold start: healthy {a['healthy_s']} s, first paint {a['first_paint_s']} s, overview "
+                f"done {a['first_page_done_s']} s; then each page done in "
+                + ", ".join(f"{k} {v} s" for k, v in a["page_done_s"].items())
+                + f"; server peak RSS {a['server_peak_rss_mib']} MiB"
+            )
+    if "concurrency" in extra:
+        c = extra["concurrency"]
+        lines.append(
+            f"- concurrency: {c['threads']} threads on one connection for {c['seconds']} s: "
+            f"{c['query_sets']} page query sets ({c['sets_per_s']}/s, {c['queries_per_s']} queries/s), "
+            f"errors {c['errors']}, median {c['median_ms']} ms, p95 {c['p95_ms']} ms"
+            + (f" (e.g. {c['error_examples'][0]})" if c["errors"] else "")
+        )
+        b = c["browsers"]
+        if "skipped" in b:
+            lines.append(f"- browser sessions: skipped ({b['skipped']})")
+        else:
+            lines.append(
+                f"- meanwhile {b['sessions']} browser sessions: {b['pages']} pages, errors {b['errors']}, "
+                f"page done median {b['median_s']} s, p95 {b['p95_s']} s; "
+                f"server peak RSS {b['server_peak_rss_mib']} MiB"
+                + (f" (e.g. {b['error_examples'][0]})" if b["errors"] else "")
+            )
+    return lines

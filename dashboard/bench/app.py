@@ -1,0 +1,186 @@
+"""The served app under the benchmark: cold start to first paint in a real browser (Playwright driving
+Debian's Chromium), the server process's peak memory, and real browser sessions clicking through pages
+while the concurrency run goes on (dashboard/bench/load.py)."""
+
+from __future__ import annotations
+
+import os
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+
+from dashboard import store
+from dashboard.navigation import PAGES
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+READY = """() => {
+    const app = document.querySelector('[data-testid="stApp"]');
+    return app && app.dataset.testScriptState === 'notRunning'
+        && !document.querySelector('[data-testid="stSkeleton"], [data-stale="true"]')
+        && !document.querySelector('[data-testid="stStatusWidget"]');
+}"""
+
+
+def available() -> str | None:
+    """Why the browser part can't run here, or None when it can."""
+    if not os.path.exists(CHROMIUM):
+        return f"{CHROMIUM} is missing (make system-deps)"
+    try:
+        import playwright  # noqa: F401
+    except ImportError:
+        return "playwright is not installed (requirements-dev.txt)"
+    return None
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def peak_rss_mib(pid: int) -> float | None:
+    """The process's peak resident memory (VmHWM), in MiB."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return round(int(line.split()[1]) / 1024, 1)
+    except OSError:
+        return None
+    return None
+
+
+@contextmanager
+def served(db: Path):
+    """`python -m dashboard serve` over `db` on a free port: yields (process, url, the perf_counter it was
+    started at) once it answers its health check."""
+    port = _free_port()
+    env = {**os.environ, "DASHBOARD_DB": str(db)}
+    started = time.perf_counter()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "dashboard", "serve", "--server.port", str(port),
+         "--server.address", "127.0.0.1", "--server.headless", "true"],
+        cwd=store.ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.time() + 120
+        while time.time() < deadline:
+            try:
+                if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).read() == b"ok":
+                    break
+            except OSError:
+                time.sleep(0.05)
+        else:
+            raise RuntimeError("the app did not come up within 120 s")
+        yield proc, url, started
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+@contextmanager
+def chromium():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def _open(browser, url: str, timeout_ms: int = 120_000) -> tuple[float, float]:
+    """Open a page in a new tab: the perf_counter when its first heading was painted and when its run
+    was over."""
+    context = browser.new_context(viewport={"width": 1440, "height": 1000}, locale="zh-CN")
+    tab = context.new_page()
+    try:
+        tab.goto(url)
+        tab.wait_for_selector('[data-testid="stMain"] h1', timeout=timeout_ms)
+        painted = time.perf_counter()
+        tab.wait_for_function(READY, timeout=timeout_ms)
+        return painted, time.perf_counter()
+    finally:
+        context.close()
+
+
+def cold_start(db: Path) -> dict:
+    """Start the server (browser already up), open the overview: how long until the app is healthy, the
+    first heading is painted, the page is done; then every page once, and the server's peak memory."""
+    with chromium() as browser, served(db) as (proc, url, started):
+        healthy = time.perf_counter() - started
+        painted, done = _open(browser, url)
+        pages = {}
+        for spec in PAGES:
+            opened = time.perf_counter()
+            pages[spec.url_path or "overview"] = round(
+                _open(browser, f"{url}/{spec.url_path}")[1] - opened, 2
+            )
+        return {
+            "healthy_s": round(healthy, 2),
+            "first_paint_s": round(painted - started, 2),
+            "first_page_done_s": round(done - started, 2),
+            "page_done_s": pages,
+            "server_peak_rss_mib": peak_rss_mib(proc.pid),
+        }
+
+
+def browser_sessions(url: str, sessions: int, seconds: float, scopes: list[str]) -> dict:
+    """`sessions` browsers (one thread each, a browser of its own) opening random pages with random scopes
+    for `seconds`: page-done times and the failures (timeouts, page errors)."""
+    done, errors = [], []
+    lock = threading.Lock()
+    stop_at = time.perf_counter() + seconds
+
+    def session(k: int) -> None:
+        rng = random.Random(k)
+        try:
+            with chromium() as browser:
+                while time.perf_counter() < stop_at:
+                    spec = rng.choice(PAGES)
+                    try:
+                        opened = time.perf_counter()
+                        _, finished = _open(browser, f"{url}/{spec.url_path}?{rng.choice(scopes)}", 60_000)
+                        with lock:
+                            done.append(finished - opened)
+                    except Exception as error:  # a timeout or a crash is what this run counts
+                        with lock:
+                            errors.append(f"{spec.url_path or 'overview'}: {type(error).__name__}")
+        except Exception as error:
+            with lock:
+                errors.append(f"session {k}: {type(error).__name__}: {error}")
+
+    threads = [threading.Thread(target=session, args=(k,)) for k in range(sessions)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    from dashboard.bench import p95
+
+    return {
+        "sessions": sessions,
+        "pages": len(done),
+        "errors": len(errors),
+        "error_examples": errors[:5],
+        "median_s": round(statistics.median(done), 2) if done else None,
+        "p95_s": round(p95(done), 2) if done else None,
+    }

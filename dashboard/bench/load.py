@@ -1,0 +1,120 @@
+"""The concurrency run: threads replaying the pages' query sets against one connection, as the app's one
+connection serves every session's reruns (a cursor per query), while a few real browser sessions click
+through a served app on the same DB. Reports errors, throughput and latency percentiles."""
+
+from __future__ import annotations
+
+import random
+import statistics
+import threading
+import time
+from dataclasses import replace
+from pathlib import Path
+from urllib.parse import urlencode
+
+from dashboard import store
+from dashboard.bench.pages import PAGES
+from dashboard.catalog import load_catalog
+from dashboard.scope import Catalog, Scope, default_scope, scope_to_query
+
+
+def scopes(catalog: Catalog) -> list[Scope]:
+    """What the users of the run look at: the latest month, the one before, a quarter, single stations,
+    a route, a business type, the rural market."""
+    last = default_scope(catalog)
+    stations = list(catalog.stations)[:3]
+    route = next(iter(catalog.routes))
+    found = [
+        last,
+        last.previous(),
+        replace(last, date_from=last.previous().previous().date_from),
+        *(replace(last, stations=(s,)) for s in stations),
+        replace(last, routes=(route,)),
+        replace(last, btypes=("B",)),
+        replace(last, markets=("X",)),
+    ]
+    return [s for s in found if s.date_from >= catalog.first_day]
+
+
+def query_sets(con, catalog: Catalog, chosen: list[Scope]) -> list[tuple[str, list[tuple[str, dict]]]]:
+    """Every page's query set for every scope: the named queries (and parameters) the page runs."""
+    sets = []
+    for page in PAGES:
+        for scope in chosen:
+            asked: list[tuple[str, dict]] = []
+
+            def record(name, params=None, asked=asked):
+                asked.append((name, dict(params or {})))
+                return store.run(con, name, params)
+
+            page.ours(record, scope, catalog)
+            sets.append((page.name, asked))
+    return sets
+
+
+def run(path: Path, threads: int = 30, seconds: float = 60, browsers: int = 3) -> dict:
+    """`threads` threads replay random page query sets on one connection for `seconds`; meanwhile
+    `browsers` browser sessions open random pages of a served app (when a browser is available)."""
+    from dashboard.bench import app, p95
+
+    con = store.connect(path, read_only=True)
+    catalog = load_catalog(lambda name, params=None: store.run(con, name, params))
+    chosen = scopes(catalog)
+    sets = query_sets(con, catalog, chosen)
+    latencies: list[float] = []
+    errors: list[str] = []
+    queries = 0
+    lock = threading.Lock()
+    stop_at = time.perf_counter() + seconds
+
+    def worker(k: int) -> None:
+        nonlocal queries
+        rng = random.Random(k)
+        while time.perf_counter() < stop_at:
+            page, asked = rng.choice(sets)
+            started = time.perf_counter()
+            try:
+                for name, params in asked:
+                    store.run(con, name, params)
+            except Exception as error:  # every failure is what this run counts
+                with lock:
+                    errors.append(f"{page}: {type(error).__name__}: {error}"[:200])
+                continue
+            with lock:
+                latencies.append(time.perf_counter() - started)
+                queries += len(asked)
+
+    web: dict = {}
+    why_not = app.available() if browsers else "no browser sessions asked for"
+    pool = [threading.Thread(target=worker, args=(k,)) for k in range(threads)]
+    started = time.perf_counter()
+    if why_not is None:
+        urls = [urlencode(scope_to_query(s), doseq=True) for s in chosen]
+        with app.served(path) as (proc, url, _):
+            for t in pool:
+                t.start()
+            web = app.browser_sessions(url, browsers, seconds, urls)
+            web["server_peak_rss_mib"] = app.peak_rss_mib(proc.pid)
+            for t in pool:
+                t.join()
+    else:
+        web = {"skipped": why_not}
+        for t in pool:
+            t.start()
+        for t in pool:
+            t.join()
+    elapsed = time.perf_counter() - started
+    con.close()
+    return {
+        "threads": threads,
+        "seconds": round(elapsed, 1),
+        "query_sets": len(latencies),
+        "queries": queries,
+        "errors": len(errors),
+        "error_examples": errors[:5],
+        "sets_per_s": round(len(latencies) / elapsed, 1),
+        "queries_per_s": round(queries / elapsed, 1),
+        "median_ms": round(1000 * statistics.median(latencies), 1) if latencies else None,
+        "p95_ms": round(1000 * p95(latencies), 1) if latencies else None,
+        "browsers": web,
+    }
