@@ -117,7 +117,7 @@ def ready(run) -> bool:
     state = run("rollups/state", {}).to_dict("records")[0]
     if state["version"] != version() or json.loads(state["settings"]) != settings_used():
         return False
-    return json.loads(state["source_counts"]) == run("rollups/counts", {}).to_dict("records")[0]
+    return json.loads(state["source_counts"]) == json.loads(state["counts_now"])
 
 
 def usable(run, scope: Scope, periods: list[tuple[date, date]] | None = None) -> bool:
