@@ -127,8 +127,10 @@ def usable(run, scope: Scope, periods: list[tuple[date, date]] | None = None) ->
 
 
 def level(scope: Scope) -> str:
-    """The coarsest level of a rollup kept per 'all' / 'station' / 'route' that serves the filters."""
-    return "route" if scope.routes else "station" if scope.stations else "all"
+    """The coarsest level of a rollup kept per 'all' / 'station' / 'route' that serves the filters (as
+    the SQL gets them: cut to a role's limit, which may name stations or routes nobody chose)."""
+    given = scope.filter_params()
+    return "route" if given["routes"] else "station" if given["stations"] else "all"
 
 
 def whole_months_only(scope: Scope, periods: list[tuple[date, date]] | None = None) -> bool:

@@ -15,7 +15,7 @@ import pytest
 from dashboard import nine_grid, rollups, satisfaction, staff, store
 from dashboard.catalog import load_catalog
 from dashboard.kpis import all_kpis
-from dashboard.scope import Scope
+from dashboard.scope import Limit, Scope
 
 
 class Recorder:
@@ -48,6 +48,8 @@ def fixture_scopes() -> list[Scope]:
         replace(october, btypes=("Z", "S")),
         replace(october, markets=("X",)),
         replace(october, customer=4),
+        replace(october, limit=Limit(stations=("S2",))),
+        replace(october, limit=Limit(stations=())),  # a role that may see nothing sees nothing
     ]
 
 
@@ -62,6 +64,8 @@ def demo_scopes(catalog) -> list[Scope]:
         replace(last, routes=("GD03", "HT02")),
         replace(last, btypes=("B",), markets=("C",)),
         replace(last, customer=1027),
+        replace(last, limit=Limit(stations=("GD",))),  # a station head: nothing chosen, one station seen
+        replace(last, limit=Limit(routes=("GD03", "GD04")), btypes=("Z",)),  # a customer manager
     ]
 
 
@@ -95,7 +99,7 @@ def test_every_kpi_the_same_both_ways_on_the_fixture(fixture_db, index):
     con.close()
 
 
-@pytest.mark.parametrize("index", range(8))
+@pytest.mark.parametrize("index", range(10))
 def test_every_kpi_the_same_both_ways_on_the_demo(demo_con, index):
     run = Recorder(demo_con)
     scope = demo_scopes(load_catalog(run))[index]
@@ -119,7 +123,7 @@ def test_the_rollups_are_what_the_pages_read(demo_con):
     assert not {f"{name}_monthly" for name in MONTHLY} & set(run.names)
 
 
-@pytest.mark.parametrize("index", range(8))
+@pytest.mark.parametrize("index", range(10))
 def test_satisfaction_frames_identical(demo_con, index):
     run = Recorder(demo_con)
     scope = demo_scopes(None)[index]
@@ -128,7 +132,7 @@ def test_satisfaction_frames_identical(demo_con, index):
         pd.testing.assert_frame_equal(fast, raw, check_exact=True)
 
 
-@pytest.mark.parametrize("index", range(8))
+@pytest.mark.parametrize("index", range(10))
 def test_nine_grid_identical(demo_con, index):
     run = Recorder(demo_con)
     scope = demo_scopes(None)[index]

@@ -58,19 +58,21 @@ def _median(series: pd.Series):
 
 
 def scoped(f: dict, scope: Scope) -> pd.DataFrame:
-    """The customers of the scope, with their station."""
+    """The customers of the scope (its filters as the SQL gets them, cut to a role's limit), with their
+    station."""
     c = f["customers"].merge(f["routes"][["route_id", "station_id"]], on="route_id")
+    given = scope.filter_params()
     keep = np.ones(len(c), dtype=bool)
-    for column, values in (
-        ("station_id", scope.stations),
-        ("route_id", scope.routes),
-        ("business_type", scope.btypes),
-        ("market_type", scope.markets),
+    for column, key in (
+        ("station_id", "stations"),
+        ("route_id", "routes"),
+        ("business_type", "btypes"),
+        ("market_type", "markets"),
     ):
-        if values:
-            keep &= c[column].isin(list(values)).to_numpy()
-    if scope.customer is not None:
-        keep &= (c["customer_id"] == scope.customer).to_numpy()
+        if given[key]:
+            keep &= c[column].isin(given[key]).to_numpy()
+    if given["customer"] is not None:
+        keep &= (c["customer_id"] == given["customer"]).to_numpy()
     return c[keep]
 
 
