@@ -62,6 +62,8 @@ PAGE_PARAMS = {
     "previous_ends": [date(2026, 9, 30), date(2026, 8, 31)],
     "checkin_m": 100.0,
     "staff_id": "CM1",
+    # the level of a rollup kept per company, station and route
+    "level": "all",
     # the benchmark's bare scans: the span of days a page reads
     "first_day": date(2026, 9, 1),
     "last_day": date(2026, 10, 31),
