@@ -20,15 +20,17 @@ from dashboard.scope import BUSINESS_TYPES
 from dashboard.store import ROOT
 
 AREAS_FILE = ROOT / "data" / "stations.geojson"
-AREAS_LAYER, LABELS_LAYER, CUSTOMERS_LAYER, ROUTES_LAYER, GRID_LAYER = (
+AREAS_LAYER, LABELS_LAYER, CUSTOMERS_LAYER, ROUTES_LAYER, GRID_LAYER, STATIONS_LAYER = (
     "areas",
     "labels",
     "customers",
     "routes",
     "grid",
+    "stations",
 )
 LAYERS = ("band", "grid", "btype")  # what the user can switch between
-MAX_POINTS = 4000  # above this many customers the points become one dot per route
+MAX_POINTS = 4000  # above this many customers the points become one dot per route (or per station)
+MAX_LABELS = 300  # above this many station areas only the largest stations are named
 GRID_CELLS = 40  # cells across the district's longer side
 
 BAND_COLORS = {
@@ -230,6 +232,47 @@ def route_dots(frame: pd.DataFrame, layer: str, lang: str, bands_of) -> list[dic
     return records
 
 
+def station_dots(frame: pd.DataFrame, layer: str, lang: str, bands_of) -> list[dict]:
+    """One dot per station (a province or the country: more routes than a map can show), like route_dots."""
+    if frame.empty:
+        return []
+    stations = frame.groupby("station_id", sort=True).agg(
+        lon=("lon", "mean"),
+        lat=("lat", "mean"),
+        n=("customer_id", "size"),
+        surveyed=("overall", "count"),
+        mean=("overall", "mean"),
+        station_name=("station_name", "first"),
+        n_routes=("route_id", "nunique"),
+    )
+    counts = pd.crosstab(frame["station_id"], frame["business_type"])
+    top_btype = counts[sorted(counts.columns)].idxmax(axis=1)
+    not_surveyed = t("satisfaction.not_surveyed", lang)
+    records = []
+    for station_id, row in zip(stations.index, stations.itertuples(index=False), strict=True):
+        btype = top_btype[station_id]
+        color = BTYPE_COLORS[btype] if layer == "btype" else BAND_COLORS[bands_of(row.mean)]
+        records.append(
+            {
+                "station_id": station_id,
+                "position": [round(row.lon, 5), round(row.lat, 5)],
+                "radius": round(300 + 25 * math.sqrt(row.n)),
+                "color": color + [220],
+                "tooltip": _tip(
+                    row.station_name,
+                    [
+                        (_col("routes", lang), fmt_count(row.n_routes, lang)),
+                        (_col("customers", lang), fmt_count(row.n, lang)),
+                        (_col("surveyed", lang), fmt_count(row.surveyed, lang)),
+                        (_col("mean", lang), _score(row.mean) or not_surveyed),
+                        (_col("business_type", lang), label("business_type", btype, lang)),
+                    ],
+                ),
+            }
+        )
+    return records
+
+
 def grid_cells(frame: pd.DataFrame, size: float, lang: str, bands_of) -> list[dict]:
     """Squares of the grid with the mean overall of the surveyed customers in each (computed here, so the
     browser gets one polygon per non-empty cell instead of every customer)."""
@@ -290,8 +333,9 @@ def satisfaction_deck(
     max_points: int = MAX_POINTS,
 ) -> tuple[pdk.Deck, bool]:
     """The satisfaction map: service areas with names as the base, then the chosen layer (customers by
-    band, grid of means, customers by business type). Returns the deck and whether points were
-    aggregated per route."""
+    band, grid of means, customers by business type). Returns the deck and how points were aggregated:
+    False (one per customer), "route" or "station" (more routes than `max_points`), so the browser never
+    gets more dots than it can draw."""
     layer = layer if layer in LAYERS else "band"
     base = [
         pdk.Layer(
@@ -306,10 +350,12 @@ def satisfaction_deck(
             pickable=True,
         ),
     ]
-    labels = [
-        {"position": [f["properties"]["lon"], f["properties"]["lat"]], "name": f["properties"]["name"]}
-        for f in areas["features"]
-    ]
+    named = areas["features"]
+    if len(named) > MAX_LABELS:  # name the stations with most customers in scope
+        largest = set(frame["station_id"].value_counts().index[:MAX_LABELS])
+        named = [f for f in named if f["properties"]["station_id"] in largest]
+    labels = [{"position": [f["properties"]["lon"], f["properties"]["lat"]], "name": f["properties"]["name"]}
+              for f in named]  # fmt: skip
     aggregated = False
     if layer == "grid":
         top = [
@@ -324,8 +370,11 @@ def satisfaction_deck(
                 pickable=True,
             )
         ]
+    elif len(frame) > max_points and frame["route_id"].nunique() > max_points:
+        aggregated = "station"
+        top = [_dots(STATIONS_LAYER, station_dots(frame, layer, lang, bands_of), 5, 24)]
     elif len(frame) > max_points:
-        aggregated = True
+        aggregated = "route"
         top = [_dots(ROUTES_LAYER, route_dots(frame, layer, lang, bands_of), 6, 30)]
     else:
         top = [_dots(CUSTOMERS_LAYER, customer_points(frame, layer, lang), 3, 11)]
@@ -379,7 +428,7 @@ def legend_items(layer: str, lang: str, band_labels: dict[str, str]) -> list[tup
     return [(BAND_COLORS[c], band_labels[c]) for c in codes]
 
 
-def legend_html(layer: str, lang: str, band_labels: dict[str, str], aggregated: bool = False) -> str:
+def legend_html(layer: str, lang: str, band_labels: dict[str, str], aggregated: bool | str = False) -> str:
     """The legend as a line of HTML swatches (labels escaped), for the page to place under the map."""
     swatch = (
         '<span style="display:inline-flex;align-items:center;margin-right:14px">'

@@ -201,6 +201,7 @@ def read_pick(selection) -> dict | None:
     for layer_id, kind, field in (
         (maps.CUSTOMERS_LAYER, "customer", "customer_id"),
         (maps.ROUTES_LAYER, "route", "route_id"),
+        (maps.STATIONS_LAYER, "station", "station_id"),
         (maps.GRID_LAYER, "cell", "cell"),
         (maps.AREAS_LAYER, "station", "station_id"),
     ):
@@ -227,7 +228,7 @@ class Figures:
     follow_up: pd.DataFrame
     deck: object  # pydeck.Deck
     legend: str  # HTML
-    aggregated: bool
+    aggregated: bool | str  # False, or how the map grouped its dots: "route", "station"
     distribution: dict  # level -> (counts figure, means figure)
     dimensions: object  # plotly Figure
     station_dimensions: object  # plotly Figure

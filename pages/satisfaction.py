@@ -50,7 +50,12 @@ for column, (key, title, value) in zip(st.columns(4), cards, strict=True):
 map_column, side = st.columns([3, 1])
 with map_column:
     if figures.aggregated:
-        st.info(t("satisfaction.aggregated", lang, n=fmt_count(len(figures.customers), lang)))
+        key = (
+            "satisfaction.aggregated_station"
+            if figures.aggregated == "station"
+            else "satisfaction.aggregated"
+        )
+        st.info(t(key, lang, n=fmt_count(len(figures.customers), lang)))
     event = st.pydeck_chart(
         figures.deck,
         key="sat_map",

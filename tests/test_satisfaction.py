@@ -163,6 +163,15 @@ def test_grid_btype_and_route_layers(run):
     spec, aggregated = _deck(frame, "band", "en", max_points=3)  # too many points: one dot per route
     assert aggregated and [layer["id"] for layer in spec["layers"]] == ["areas", "routes", "labels"]
     assert {d["route_id"] for d in spec["layers"][1]["data"]} == {"R1", "R2", "R3"}
+    spec, aggregated = _deck(frame, "band", "zh", max_points=2)  # more routes than that: per station
+    assert aggregated == "station" and [layer["id"] for layer in spec["layers"]] == [
+        "areas",
+        "stations",
+        "labels",
+    ]
+    dots = {d["station_id"]: d for d in spec["layers"][1]["data"]}
+    assert set(dots) == {"S1", "S2"} and "线路数" in dots["S1"]["tooltip"]
+    assert satisfaction.read_pick({"objects": {"stations": [dots["S2"]]}})["kind"] == "station"
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
