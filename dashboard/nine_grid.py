@@ -93,8 +93,9 @@ def grid(run: Runner, scope: Scope, date_from: date, date_to: date) -> Grid:
     """Classify the SKUs of the scope's POS stores (one store when it names a customer) over a period."""
     months = period_months(date_from, date_to)
     params = {**scope.params(), "date_from": date_from, "date_to": date_to}
-    if scope.customer is None and len(months) == 1 and rollups.ready(run):
-        params = {k: v for k, v in params.items() if k != "customer"} | {"level": rollups.level(scope)}
+    level = rollups.level(scope)
+    if scope.customer is None and level and len(months) == 1 and rollups.ready(run):
+        params = {k: v for k, v in params.items() if k not in ("customer", "routes")} | {"level": level}
         totals = run("nine_grid/sku_totals_monthly", params)
     else:
         totals = run("nine_grid/sku_totals", params)

@@ -43,7 +43,6 @@ GRAINS = {
     "rollup_sku_month": (
         "level",
         "station_id",
-        "route_id",
         "business_type",
         "market_type",
         "sku_id",
@@ -126,11 +125,11 @@ def usable(run, scope: Scope, periods: list[tuple[date, date]] | None = None) ->
     return whole_months_only(scope, periods) and ready(run)
 
 
-def level(scope: Scope) -> str:
-    """The coarsest level of a rollup kept per 'all' / 'station' / 'route' that serves the filters (as
-    the SQL gets them: cut to a role's limit, which may name stations or routes nobody chose)."""
+def level(scope: Scope) -> str | None:
+    """The coarsest level of a rollup kept per 'all' and 'station' that serves the filters as the SQL gets
+    them (cut to a role's limit, which may name stations or routes nobody chose); None with routes."""
     given = scope.filter_params()
-    return "route" if given["routes"] else "station" if given["stations"] else "all"
+    return None if given["routes"] else "station" if given["stations"] else "all"
 
 
 def whole_months_only(scope: Scope, periods: list[tuple[date, date]] | None = None) -> bool:

@@ -126,18 +126,18 @@ select * from final
 order by month, customer_id;
 
 -- rollup: rollup_sku_month
--- Non-tobacco sales of the POS stores per SKU and month at three levels, each keeping business type and
--- market type: 'all' (the whole company), 'station' and 'route' (with its station). The nine-grid reads
--- the coarsest level its filters allow; a single store reads the raw table. n_stores counts the stores
--- of a group, so it adds up over groups within one month (not over months: a store sells every month).
+-- Non-tobacco sales of the POS stores per SKU and month at two levels, each keeping business type and
+-- market type: 'all' (the whole company) and 'station'. The nine-grid reads the coarsest level its filters
+-- allow; a route or a single store reads the raw table (a route holds a handful of POS stores: a route
+-- level would be nearly as big as the raw table). n_stores counts the stores of a group, so it adds up
+-- over groups within one month (not over months: a store sells every month).
 create or replace table rollup_sku_month as
 with
 
-by_route as (
+by_station as (
     select
-        'route' as level,
+        'station' as level,
         routes.station_id,
-        customers.route_id,
         customers.business_type,
         customers.market_type,
         s.sku_id,
@@ -156,30 +156,19 @@ by_route as (
     group by all
 ),
 
-by_station as (
-    select
-        'station' as level, station_id, null::varchar as route_id, business_type, market_type, sku_id, month,
-        sum(units), sum(revenue_yuan), sum(gross_profit_yuan), sum(transactions), sum(basket_value_yuan),
-        sum(stock_units), sum(n_stores)::bigint
-    from by_route
-    group by all
-),
-
 by_company as (
     select
-        'all' as level, null::varchar, null::varchar, business_type, market_type, sku_id, month,
+        'all' as level, null::varchar, business_type, market_type, sku_id, month,
         sum(units), sum(revenue_yuan), sum(gross_profit_yuan), sum(transactions), sum(basket_value_yuan),
         sum(stock_units), sum(n_stores)::bigint
-    from by_route
+    from by_station
     group by all
 )
 
-select * from by_route
-union all
 select * from by_station
 union all
 select * from by_company
-order by level, month, station_id, route_id, sku_id;
+order by level, month, station_id, sku_id;
 
 -- rollup: rollup_visit_month
 -- Per customer and month: the start of the customer's last visit (any kind) up to the month's end, for

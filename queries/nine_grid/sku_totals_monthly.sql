@@ -1,6 +1,6 @@
 -- Non-tobacco sales per SKU as queries/nine_grid/sku_totals.sql gives them (same columns, same figures),
--- read from rollup_sku_month at $level ('all', 'station' or 'route': the coarsest the filters allow), for a
--- period holding one month's first day and no single store (the caller checks both).
+-- read from rollup_sku_month at $level ('all', or 'station' when stations are chosen), for a period holding
+-- one month's first day and no route or single store chosen (the caller checks).
 with
 
 sales as (
@@ -9,7 +9,6 @@ sales as (
     where level = $level
       and month between $date_from::date and $date_to::date
       and (len($stations::varchar[]) = 0 or list_contains($stations::varchar[], station_id))
-      and (len($routes::varchar[]) = 0 or list_contains($routes::varchar[], route_id))
       and (len($btypes::varchar[]) = 0 or list_contains($btypes::varchar[], business_type))
       and (len($markets::varchar[]) = 0 or list_contains($markets::varchar[], market_type))
 ),
