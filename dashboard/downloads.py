@@ -40,3 +40,11 @@ def xlsx_bytes(frame: pd.DataFrame, sheet: str = "Sheet1") -> bytes:
                 40, 4 + 1.6 * width
             )
     return buffer.getvalue()
+
+
+def for_download(frame: pd.DataFrame, pct_columns=()) -> pd.DataFrame:
+    """A shown table as a file holds it: shares as percentages with one decimal, named so."""
+    out = frame.copy()
+    for column in pct_columns:
+        out[column] = (100 * out[column].astype("float64")).round(1)
+    return out.rename(columns={c: f"{c} (%)" for c in pct_columns})

@@ -123,12 +123,15 @@ def kpis(run: Runner, scope: Scope) -> dict:
     """nine_grid.* of the scope and period: its POS stores together, or its one store."""
     g = grid(run, scope, scope.date_from, scope.date_to)
     if g.empty:
-        return {"nine_grid.cell_counts": None, "nine_grid.hits": None, "nine_grid.slow_sellers": None}
+        return dict.fromkeys(
+            ["nine_grid.cell_counts", "nine_grid.hits", "nine_grid.slow_sellers", "nine_grid.slow_share"]
+        )
     counts = g.counts()
     return {
         "nine_grid.cell_counts": counts,
         "nine_grid.hits": counts["hit"],
         "nine_grid.slow_sellers": counts["slow"],
+        "nine_grid.slow_share": counts["slow"] / sum(counts.values()),
     }
 
 

@@ -4,6 +4,7 @@ the sidebar scope filters kept in step with the URL, and the current scope and l
 from __future__ import annotations
 
 from datetime import date
+from functools import partial
 
 import pandas as pd
 import streamlit as st
@@ -262,3 +263,79 @@ def as_code(text: str, limit: int = 120) -> str:
     """Text as a markdown code span (no markdown, no autolinks inside); very long text is cut."""
     cut = text[:limit] + ("…" if len(text) > limit else "")
     return "`" + cut.replace("`", "'").replace("\n", " ") + "`"
+
+
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def table(data, key: str, name: str, pct_columns=(), **kwargs):
+    """A table with its CSV and XLSX downloads (in the page's language, built when clicked).
+
+    `data` is a DataFrame or a Styler of one; shares in `pct_columns` download as percentages.
+    Returns what st.dataframe returns (the selection, when the table is selectable)."""
+    from dashboard.downloads import csv_bytes, for_download, xlsx_bytes
+
+    frame = data.data if hasattr(data, "data") and hasattr(data, "format") else data
+    shown = st.dataframe(data, key=key, hide_index=True, width="stretch", **kwargs)
+    plain = for_download(frame, pct_columns)
+    scope = current_scope()
+    stem = f"{name}-{scope.date_from}-{scope.date_to}"
+    with st.container(horizontal=True, key=f"{key}_downloads"):
+        st.download_button(
+            "CSV", partial(csv_bytes, plain), f"{stem}.csv", "text/csv", key=f"{key}_csv",
+            on_click="ignore", icon=":material/download:", type="tertiary",
+        )  # fmt: skip
+        st.download_button(
+            "XLSX", partial(xlsx_bytes, plain, name), f"{stem}.xlsx", XLSX_MIME, key=f"{key}_xlsx",
+            on_click="ignore", icon=":material/download:", type="tertiary",
+        )  # fmt: skip
+    return shown
+
+
+def drill(unit: str, unit_id: str, station_id: str | None = None) -> None:
+    """Narrow the scope to a station or a route (a click in a ranking); the URL follows."""
+    state = st.session_state
+    if unit == "station":
+        state["f_stations"], state["f_routes"] = [unit_id], []
+    else:  # a route: its station too, so the drill path reads company > station > route
+        state["f_stations"], state["f_routes"] = [station_id] if station_id else [], [unit_id]
+    state["f_customer"] = None
+
+
+def widen(to: str) -> None:
+    """Back up the drill path: to the whole company, or to the station (routes cleared)."""
+    state = st.session_state
+    state["f_routes"] = []
+    state["f_customer"] = None
+    if to == "company":
+        state["f_stations"] = []
+
+
+def show_headlines(cards, lang_code: str, per_row: int = 5) -> None:
+    """Headline cards: value, change from the previous period, sparkline, target and its status,
+    change from last year, and a link to the page that explains it (with the same scope)."""
+    from dashboard.navigation import PAGES
+
+    scripts = {spec.url_path: spec.script for spec in PAGES}
+    query = scope_to_query(current_scope(), lang_code)
+    colours = {"met": "green", "missed": "red", None: "gray"}
+    for start in range(0, len(cards), per_row):
+        columns = st.columns(per_row)
+        for column, card in zip(columns, cards[start : start + per_row], strict=False):
+            with column, st.container(border=True, key=f"kpi-{card.kpi.replace('.', '-')}"):
+                st.metric(
+                    card.label,
+                    card.value,
+                    card.delta,
+                    delta_color=card.delta_color,
+                    delta_arrow="auto" if card.delta_color != "off" else "off",
+                    chart_data=card.spark or None,
+                    chart_type="area",
+                    help=t("overview.card.spark_help", lang_code),
+                )
+                st.badge(t(f"overview.card.{card.status or 'unknown'}", lang_code), color=colours[card.status])
+                st.caption(f"{card.target}  \n{card.versus_last_year}")
+                st.page_link(
+                    scripts[card.page], label=t("overview.card.open", lang_code),
+                    icon=":material/arrow_forward:", query_params=query,
+                )  # fmt: skip
