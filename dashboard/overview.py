@@ -8,7 +8,7 @@ are grouped queries of the same definitions, and the tests hold them equal to th
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 import pandas as pd
@@ -140,11 +140,11 @@ def trend(run: Runner, scope: Scope, months: list[date]) -> pd.DataFrame:
 
 
 def _month(scope: Scope, first: date) -> Scope:
-    return Scope(first, month_end(first), scope.stations, scope.routes, scope.btypes, scope.markets, scope.customer)
+    return replace(scope, date_from=first, date_to=month_end(first))
 
 
 def unit_level(scope: Scope) -> str:
-    """What the unit table lists: stations for the whole company, routes once stations or routes are chosen."""
+    """What the unit table lists: stations for the whole company, routes once a station or route is chosen."""
     return "route" if scope.stations or scope.routes else "station"
 
 
@@ -202,7 +202,8 @@ def attention(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
                          else "; ".join(reasons)})  # fmt: skip
     columns = [*frame.columns, "n_missed", "reasons"]
     out = pd.DataFrame(rows, columns=list(dict.fromkeys(columns)))
-    return out.sort_values(["n_missed", "unit", "unit_id"], ascending=[False, False, True]).reset_index(drop=True)
+    out = out.sort_values(["n_missed", "unit", "unit_id"], ascending=[False, False, True])
+    return out.reset_index(drop=True)
 
 
 def measure_kind(name: str) -> str:

@@ -220,11 +220,11 @@ def header(title: str) -> None:
     st.caption(scope_line(scope, catalog(), lang(), customer_name(scope.customer)))
 
 
-def show_cards(cards, help_text: str | None = None, per_row: int = 3) -> None:
+def show_cards(cards, help_text: str | None = None, per_row: int = 3, border: bool = True) -> None:
     """KPI cards in a grid, each in a keyed container (kpi-<name>) the browser tests can find."""
     columns = st.columns(per_row)
     for i, card in enumerate(cards):
-        with columns[i % per_row], st.container(border=True, key=f"kpi-{card.kpi.replace('.', '-')}"):
+        with columns[i % per_row], st.container(border=border, key=f"kpi-{card.kpi.replace('.', '-')}"):
             st.metric(
                 card.label,
                 card.value,
@@ -333,7 +333,8 @@ def show_headlines(cards, lang_code: str, per_row: int = 5) -> None:
                     chart_type="area",
                     help=t("overview.card.spark_help", lang_code),
                 )
-                st.badge(t(f"overview.card.{card.status or 'unknown'}", lang_code), color=colours[card.status])
+                status = t(f"overview.card.{card.status or 'unknown'}", lang_code)
+                st.badge(status, color=colours[card.status])
                 st.caption(f"{card.target}  \n{card.versus_last_year}")
                 st.page_link(
                     scripts[card.page], label=t("overview.card.open", lang_code),

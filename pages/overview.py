@@ -6,6 +6,7 @@ from functools import partial
 import streamlit as st
 
 from dashboard import overview, satisfaction, tables, web
+from dashboard.cards import overview_cards
 from dashboard.i18n import fmt_period, t
 
 lang = web.lang()
@@ -31,6 +32,7 @@ if len(crumbs) > 1:
             st.button(t("overview.back_to", lang, name=crumbs[1]), on_click=web.widen, args=("station",),
                       icon=":material/arrow_upward:", key="ov_up_station")  # fmt: skip
 
+web.show_cards(overview_cards(data.current, data.previous, lang), per_row=5, border=False)
 cards = overview.headline_cards(data.current, data.previous, data.last_year, data.trend, lang)
 web.show_headlines(cards, lang)
 previous = scope.previous()

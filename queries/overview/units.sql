@@ -123,7 +123,9 @@ keyed as (
 joined as (
     select
         keyed.*,
-        satisfaction.* exclude (station_id, route_id),
+        coalesce(satisfaction.satisfaction_surveyed, 0) as satisfaction_surveyed,
+        satisfaction.satisfaction_overall_mean,
+        coalesce(satisfaction.satisfaction_low_count, 0) as satisfaction_low_count,
         coalesce(plans.visits_planned, 0) as visits_planned,
         coalesce(done.visits_done, 0) as visits_done,
         coalesce(trained.customers_reached, 0) as customers_reached,
