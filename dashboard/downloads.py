@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 import pandas as pd
 
@@ -32,6 +33,7 @@ def csv_bytes(frame: pd.DataFrame) -> bytes:
 def xlsx_bytes(frame: pd.DataFrame, sheet: str = "Sheet1") -> bytes:
     """The frame as an Excel workbook (one sheet), text cells defused, columns wide enough to read."""
     buffer = io.BytesIO()
+    sheet = safe_name(sheet)
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
         _defused(frame).to_excel(writer, sheet_name=sheet[:31], index=False)
         for column in writer.sheets[sheet[:31]].columns:
@@ -48,3 +50,8 @@ def for_download(frame: pd.DataFrame, pct_columns=()) -> pd.DataFrame:
     for column in pct_columns:
         out[column] = (100 * out[column].astype("float64")).round(1)
     return out.rename(columns={c: f"{c} (%)" for c in pct_columns})
+
+
+def safe_name(text: str) -> str:
+    """A file or sheet name from a title: no characters a file system or Excel refuses."""
+    return re.sub(r'[\\/:*?"<>|\[\]\s]+', "-", text).strip("-")[:80] or "table"

@@ -268,25 +268,26 @@ def as_code(text: str, limit: int = 120) -> str:
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def table(data, key: str, name: str, pct_columns=(), **kwargs):
-    """A table with its CSV and XLSX downloads (in the page's language, built when clicked).
+def table(data, key: str, name: str, pct_columns=(), download=None, **kwargs):
+    """A table with its CSV and XLSX downloads (in the page's language, built only when clicked).
 
-    `data` is a DataFrame or a Styler of one; shares in `pct_columns` download as percentages.
-    Returns what st.dataframe returns (the selection, when the table is selectable)."""
-    from dashboard.downloads import csv_bytes, for_download, xlsx_bytes
+    `data` is a DataFrame or a Styler of one; `download` another frame to offer instead (e.g. without
+    a column of links); shares in `pct_columns` download as percentages. Returns what st.dataframe
+    returns (the selection, when the table is selectable)."""
+    from dashboard.downloads import csv_bytes, for_download, safe_name, xlsx_bytes
 
     frame = data.data if hasattr(data, "data") and hasattr(data, "format") else data
     shown = st.dataframe(data, key=key, hide_index=True, width="stretch", **kwargs)
-    plain = for_download(frame, pct_columns)
+    plain = for_download(frame if download is None else download, pct_columns)
     scope = current_scope()
-    stem = f"{name}-{scope.date_from}-{scope.date_to}"
+    stem = safe_name(f"{name}-{scope.date_from}-{scope.date_to}")
     with st.container(horizontal=True, key=f"{key}_downloads"):
         st.download_button(
             "CSV", partial(csv_bytes, plain), f"{stem}.csv", "text/csv", key=f"{key}_csv",
             on_click="ignore", icon=":material/download:", type="tertiary",
         )  # fmt: skip
         st.download_button(
-            "XLSX", partial(xlsx_bytes, plain, name), f"{stem}.xlsx", XLSX_MIME, key=f"{key}_xlsx",
+            "XLSX", partial(xlsx_bytes, plain, safe_name(name)), f"{stem}.xlsx", XLSX_MIME, key=f"{key}_xlsx",
             on_click="ignore", icon=":material/download:", type="tertiary",
         )  # fmt: skip
     return shown

@@ -207,3 +207,32 @@ def test_period_from_url_and_a_bad_param_notice(server, page, demo_db):
     assert expected["tickets.received"] is not None and scope.days == 30
     assert metric_values(page)["Customers in scope"] == f"{expected['customers.in_scope']:,}"
     assert page.console_errors == []
+
+
+def test_every_table_downloads_as_csv_and_xlsx_in_the_page_language(server, page, demo_db):
+
+    import openpyxl
+    import pandas as pd
+
+    page.goto(f"{server}/?lang=en")
+    wait_ready(page)
+    box = page.locator(".st-key-ov_units_station___downloads")
+    box.scroll_into_view_if_needed()
+    with page.expect_download() as csv_download:
+        box.get_by_role("button", name="CSV").click()
+    frame = pd.read_csv(csv_download.value.path(), encoding="utf-8-sig")
+    assert csv_download.value.suggested_filename == "Stations-ranked-2026-10-01-2026-10-31.csv"
+    assert list(frame.columns[:4]) == ["Rank", "Name", "Customers", "Customer satisfaction"]
+    figures = cli_kpis(demo_db, "--station", "GD")
+    row = frame[frame.Name == "固堤"].iloc[0]
+    assert row["Customers"] == figures["customers.in_scope"]
+    assert row["Answered within 24 h (%)"] == round(100 * figures["tickets.response_sla_rate"], 1)
+    with page.expect_download() as xlsx_download:
+        box.get_by_role("button", name="XLSX").click()
+    book = openpyxl.load_workbook(xlsx_download.value.path())
+    assert book.active.title == "Stations-ranked" and book.active["B1"].value == "Name"
+    # the other pages' tables carry the same two buttons
+    page.goto(f"{server}/complaints?lang=en")
+    wait_ready(page)
+    assert page.locator('[class*="_downloads"] button').count() >= 2
+    assert page.console_errors == []
