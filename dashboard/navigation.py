@@ -27,3 +27,6 @@ PAGES = [
     PageSpec("pages/programs.py", "nav.programs", ":material/school:", "training"),
     PageSpec("pages/customer.py", "nav.customer", ":material/storefront:", "customer-profile"),
 ]
+
+# Presentation mode: a page of its own (its URL is the switch), not in the menu.
+PRESENT = PageSpec("pages/present.py", "nav.present", ":material/slideshow:", "present")

@@ -258,6 +258,7 @@ class HeadlineCard:
     delta_color: str
     versus_last_year: str  # "同比 +1.2" or "同比 —"
     target: str  # "目标 ≥ 85 分", or with the judged figure: "目标 滞销占比 ≤ 25%（22.1%）"
+    goal: str  # the target alone: "≥ 85 分", "滞销占比 ≤ 25%"
     status: str | None  # met, missed, None (not computable)
     spark: list[float]  # the sparkline's values, oldest first (missing months left out)
     page: str
@@ -272,8 +273,11 @@ def headline_cards(current: dict, previous: dict, last_year: dict, spark: pd.Dat
         moved = bool(delta) and delta[0] in "+-"
         judged_kpi = h.target_kpi or h.kpi
         rule = rules.get(judged_kpi)
-        target = t("overview.card.no_target", lang)
+        target = goal = t("overview.card.no_target", lang)
         if rule is not None:
+            goal = fmt_target(rule, measure_kind(judged_kpi), lang)
+            if h.target_kpi:
+                goal = f"{t(f'overview.headline.{judged_kpi}', lang)} {goal}"
             target = t("overview.card.target", lang, target=fmt_target(rule, measure_kind(judged_kpi), lang))
             if h.target_kpi:
                 target = t(
@@ -294,6 +298,7 @@ def headline_cards(current: dict, previous: dict, last_year: dict, spark: pd.Dat
                 delta_color=("inverse" if h.inverse else "normal") if moved else "off",
                 versus_last_year=t("overview.card.last_year", lang, change=yoy or "—"),
                 target=target,
+                goal=goal,
                 status=judge(current.get(judged_kpi), rule),
                 spark=[float(v) for v in series],
                 page=h.page,

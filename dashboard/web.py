@@ -9,12 +9,13 @@ from functools import partial
 import pandas as pd
 import streamlit as st
 
-from dashboard import store
+from dashboard import slides, store
 from dashboard.catalog import load_catalog
 from dashboard.i18n import label, t
 from dashboard.scope import (
     BUSINESS_TYPES,
     MARKET_TYPES,
+    PAGE_KEYS,
     Catalog,
     Notice,
     Scope,
@@ -67,6 +68,11 @@ def _query_now() -> dict[str, list[str]]:
     return {key: st.query_params.get_all(key) for key in st.query_params}
 
 
+def _scope_part(query: dict[str, list[str]]) -> dict[str, list[str]]:
+    """The URL less the keys a page keeps for itself (they are not the scope)."""
+    return {k: v for k, v in query.items() if k not in PAGE_KEYS}
+
+
 def customer_name(customer_id: int | None) -> str | None:
     """The shop name of a customer id, or None when there is no such customer."""
     if customer_id is None:
@@ -105,7 +111,7 @@ def _read_url(cat: Catalog) -> None:
 
     A page switch may arrive with an empty query string; then the session's scope stands.
     """
-    query = _query_now()
+    query = _scope_part(_query_now())
     state = st.session_state
     if "_scope" in state and (not query or query == state.get("_written_query")):
         return
@@ -206,8 +212,9 @@ def write_url() -> None:
     """Mirror the scope in the URL (after st.navigation, so the params land on the current page's path)."""
     state = st.session_state
     written = scope_to_query(state["_scope"], lang())
-    if written != _query_now():
-        st.query_params.from_dict(written)
+    now = _query_now()
+    if written != _scope_part(now):
+        st.query_params.from_dict(written | {k: v for k, v in now.items() if k in PAGE_KEYS})
     state["_written_query"] = written
 
 
@@ -237,13 +244,23 @@ def show_cards(cards, help_text: str | None = None, per_row: int = 3, border: bo
             st.caption(card.caption)
 
 
-def page_menu(menu, pages) -> None:
-    """Links to every page that keep the scope (and language) in their URL."""
+def page_menu(menu, pages, present=None) -> None:
+    """Links to every page that keep the scope (and language) in their URL, and presentation mode."""
     query = scope_to_query(current_scope(), lang())
     with menu:
         for page in pages:
             st.page_link(page, query_params=query, width="stretch")
+        if present is not None:
+            st.page_link(
+                present, label=t("present.switch", lang()), icon=":material/slideshow:",
+                query_params=present_query(), help=t("present.switch_help", lang()), width="stretch",
+            )  # fmt: skip
         st.divider()
+
+
+def present_query(slide: int = 1) -> dict[str, list[str]]:
+    """The presentation's URL params: the scope fixed, and the slide shown."""
+    return scope_to_query(current_scope(), lang()) | {"slide": [str(slide)]}
 
 
 def notices() -> list[Notice]:
@@ -341,3 +358,53 @@ def show_headlines(cards, lang_code: str, per_row: int = 5) -> None:
                     scripts[card.page], label=t("overview.card.open", lang_code),
                     icon=":material/arrow_forward:", query_params=query,
                 )  # fmt: skip
+
+
+_PRESENTATION_CSS = """<style>
+section[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], header[data-testid="stHeader"],
+[data-testid="stAlert"] { display: none !important; }
+[data-testid="stMain"] .block-container { padding: 1.2rem 2.5rem 1rem 2.5rem; max-width: 100%; }
+[data-testid="stMain"] h1 { font-size: 2.6rem; padding: 0; }
+[data-testid="stMain"] [data-testid="stCaptionContainer"] { font-size: 1.1rem; }
+[data-testid="stMain"] p, [data-testid="stMain"] li { font-size: 1.15rem; }
+[data-testid="stMetricLabel"] * { font-size: 1.2rem !important; }
+[data-testid="stMetricValue"] * { font-size: 2.8rem !important; line-height: 1.2; }
+[data-testid="stMetricDelta"] * { font-size: 1.1rem !important; }
+</style>"""
+
+
+def presentation_style() -> None:
+    """Presentation mode's look: no sidebar, toolbar or notices; larger type for a projector."""
+    st.html(_PRESENTATION_CSS)
+
+
+def show_slide(slide, lang_code: str) -> None:
+    """One slide on screen: its cards, then its charts (the map for satisfaction) and its table."""
+    colours = {"met": "green", "missed": "red"}
+    if slide.cards:
+        per_row = 5 if len(slide.cards) > 6 else len(slide.cards)
+        for start in range(0, len(slide.cards), per_row):
+            for column, card in zip(st.columns(per_row), slide.cards[start : start + per_row], strict=False):
+                with column, st.container(border=True, key=f"slide-kpi-{card.kpi.replace('.', '-')}"):
+                    st.metric(card.label, card.value, card.delta, delta_color=card.delta_color,
+                              delta_arrow="auto" if card.delta_color != "off" else "off")  # fmt: skip
+                    if card.status in colours:
+                        st.badge(t(f"overview.card.{card.status}", lang_code), color=colours[card.status])
+                    if card.note:
+                        st.caption(card.note)
+    visuals = list(slide.figures)
+    if slide.deck is not None:
+        left, right = st.columns([3, 2])
+        left.pydeck_chart(slide.deck, height=520, width="stretch", key=f"slide-map-{slide.key}")
+        visuals = visuals[1:2]  # the static map is for the PPTX; the screen has the live one
+        columns = [right]
+    else:
+        columns = st.columns(len(visuals)) if visuals else []
+    for i, (column, fig) in enumerate(zip(columns, visuals, strict=False)):
+        slides.slide_layout(fig)
+        column.plotly_chart(fig, key=f"slide-fig-{slide.key}-{i}", config={"displayModeBar": False})
+    if slide.table is not None and slide.key != "overview":
+        st.markdown(f"**{slide.table_title}**")
+        st.dataframe(slide.table, hide_index=True, width="stretch", key=f"slide-table-{slide.key}")
+    for line in slide.notes:
+        st.markdown(f"- {line}" if not line.endswith((":", "：")) else f"**{line}**")
