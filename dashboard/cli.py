@@ -1,4 +1,4 @@
-"""python -m dashboard {demo,kpis,bench}: build data, print KPIs, measure the pages' queries."""
+"""python -m dashboard {serve,demo,kpis,export,bench}: serve, build data, KPIs, meeting pack, timings."""
 
 from __future__ import annotations
 
@@ -53,6 +53,20 @@ def _query_from_args(args: argparse.Namespace) -> dict[str, list[str]]:
     return query
 
 
+def _parsed_scope(args: argparse.Namespace, catalog):
+    """The scope the options ask for; what is unknown or malformed is dropped with a warning."""
+    from dashboard.i18n import t
+    from dashboard.scope import scope_from_query
+
+    parsed = scope_from_query(_query_from_args(args), catalog)
+    for notice in parsed.notices:
+        print(
+            "warning: " + t(f"notices.{notice.reason}", "en", key=notice.key, value=notice.value),
+            file=sys.stderr,
+        )
+    return parsed.scope
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     """`streamlit run app.py`, with Streamlit's v1 pages/ handling off from the first request.
 
@@ -85,26 +99,52 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def cmd_kpis(args: argparse.Namespace) -> int:
     from dashboard.catalog import load_catalog
-    from dashboard.i18n import t
     from dashboard.kpis import all_kpis
-    from dashboard.scope import scope_from_query
 
     con = store.connect(args.db or store.db_path(), read_only=True)
     run = partial(store.run, con)
-    parsed = scope_from_query(_query_from_args(args), load_catalog(run))
-    for notice in parsed.notices:
-        print(
-            "warning: " + t(f"notices.{notice.reason}", "en", key=notice.key, value=notice.value),
-            file=sys.stderr,
-        )
-    figures = all_kpis(run, parsed.scope)
+    scope = _parsed_scope(args, load_catalog(run))
+    figures = all_kpis(run, scope)
     if args.json:
         print(json.dumps(figures, ensure_ascii=False))
     else:
-        scope = parsed.scope
         print(f"# {scope.date_from} .. {scope.date_to}")
         for name, value in figures.items():
             print(f"{name:40} {'null' if value is None else value}")
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    from dashboard import export
+    from dashboard.catalog import load_catalog
+
+    if not (args.pptx or args.xlsx):
+        print("error: say where to write: --pptx FILE and/or --xlsx FILE", file=sys.stderr)
+        return 2
+    con = store.connect(args.db or store.db_path(), read_only=True)
+    run = partial(store.run, con)
+    catalog = load_catalog(run)
+    scope = _parsed_scope(args, catalog)
+    with tqdm(total=1, desc="meeting pack", unit="step", file=sys.stderr, disable=args.quiet) as bar:
+
+        def progress(done: int, total: int, label: str) -> None:
+            bar.total = total
+            bar.set_postfix_str(label, refresh=False)
+            bar.update(done - bar.n)
+
+        pack = export.build(run, scope, catalog, args.lang, progress=progress)
+    for path, data in ((args.pptx, pack.pptx), (args.xlsx, pack.xlsx)):
+        if path:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(data)
+            print(f"wrote {path} ({len(data) / 1024:,.0f} KiB)", file=sys.stderr)
+    print(
+        f"meeting pack of {scope.date_from}..{scope.date_to}: {pack.slides} slides, {pack.images} charts, "
+        f"{pack.seconds:.1f} s",
+        file=sys.stderr,
+    )
     return 0
 
 
@@ -141,6 +181,14 @@ def main(argv: list[str] | None = None) -> int:
     _scope_args(kpis)
     kpis.add_argument("--json", action="store_true", help="one flat JSON object")
     kpis.set_defaults(func=cmd_kpis)
+
+    pack = sub.add_parser("export", help="the meeting pack of a scope: a PPTX deck and an XLSX workbook")
+    _scope_args(pack)
+    pack.add_argument("--pptx", type=Path, metavar="FILE", help="write the slides here")
+    pack.add_argument("--xlsx", type=Path, metavar="FILE", help="write the tables here")
+    pack.add_argument("--lang", default="zh", choices=["zh", "en"], help="language of the pack (default zh)")
+    pack.add_argument("--quiet", action="store_true", help="no progress bar")
+    pack.set_defaults(func=cmd_export)
 
     bench = sub.add_parser("bench", help="median time of each page's full query set")
     bench.add_argument("--scale", default="demo", choices=["demo", "city", "province", "national"])

@@ -22,6 +22,11 @@ from dashboard.scope import Scope
 SLIDES = ("overview", "ranking", "tickets", "satisfaction", "nine_grid", "staff", "programs")
 
 
+def name(key: str, lang: str) -> str:
+    """What a slide is called before it is made (its menu title; the ranking slide by its level)."""
+    return t("overview.units.title_station" if key == "ranking" else f"nav.{key}", lang)
+
+
 @dataclass(frozen=True)
 class SlideCard:
     kpi: str
@@ -233,9 +238,13 @@ def _programs(run: Runner, scope: Scope, last_day: date, lang: str) -> Slide:
     return slide
 
 
-def build(run: Runner, scope: Scope, catalog: Catalog, lang: str, which=SLIDES, progress=None) -> list[Slide]:
-    """The slides of a scope in one language; `progress(i, n, key)` hears of each slide as it is made."""
-    data = overview.gather(run, scope, catalog.first_day) if {"overview", "ranking"} & set(which) else None
+def build(
+    run: Runner, scope: Scope, catalog: Catalog, lang: str, which=SLIDES, progress=None, data=None
+) -> list[Slide]:
+    """The slides of a scope in one language; `progress(i, n, key)` hears of each slide as it is made.
+    `data` is the scope's overview.gather when the caller has it already."""
+    if data is None and {"overview", "ranking"} & set(which):
+        data = overview.gather(run, scope, catalog.first_day)
     makers = {
         "overview": lambda: _overview(data, lang),
         "ranking": lambda: _ranking(data, lang),

@@ -408,3 +408,37 @@ def show_slide(slide, lang_code: str) -> None:
         st.dataframe(slide.table, hide_index=True, width="stretch", key=f"slide-table-{slide.key}")
     for line in slide.notes:
         st.markdown(f"- {line}" if not line.endswith((":", "：")) else f"**{line}**")
+
+
+def meeting_pack(scope: Scope, cat: Catalog, lang_code: str) -> None:
+    """The meeting pack in one click: built with a progress bar, then both files offered for download
+    (kept for this scope and language until either changes)."""
+    from dashboard import export
+
+    state = st.session_state
+    clicked = st.button(t("export.button", lang_code), icon=":material/co_present:", key="ov_pack",
+                        help=t("export.help", lang_code), type="primary")  # fmt: skip
+    if clicked:
+        with st.status(t("export.building", lang_code), expanded=True) as status:
+            bar = st.progress(0.0)
+
+            def progress(done: int, total: int, label: str) -> None:
+                bar.progress(min(1.0, done / total), text=label)
+
+            try:
+                pack = export.build(run, scope, cat, lang_code, progress=progress)
+            except Exception as error:  # a missing browser or font: say so, keep the page
+                status.update(label=t("export.failed", lang_code, error=str(error)[:300]), state="error")
+                return
+            status.update(label=t("export.done", lang_code, seconds=pack.seconds), state="complete",
+                          expanded=False)  # fmt: skip
+        state["_pack"] = (scope, lang_code, pack)
+    held = state.get("_pack")
+    if held and held[:2] == (scope, lang_code):
+        pack, stem = held[2], export.file_stem(scope, lang_code)
+        pptx_mime = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
+        with st.container(horizontal=True, key="ov_pack_files"):
+            st.download_button(t("export.pptx", lang_code), pack.pptx, f"{stem}.pptx", pptx_mime,
+                               key="ov_pack_pptx", on_click="ignore", icon=":material/download:")  # fmt: skip
+            st.download_button(t("export.xlsx", lang_code), pack.xlsx, f"{stem}.xlsx", XLSX_MIME,
+                               key="ov_pack_xlsx", on_click="ignore", icon=":material/download:")  # fmt: skip

@@ -35,6 +35,7 @@ if len(crumbs) > 1:
 web.show_cards(overview_cards(data.current, data.previous, lang), per_row=5, border=False)
 cards = overview.headline_cards(data.current, data.previous, data.last_year, data.trend, lang)
 web.show_headlines(cards, lang)
+web.meeting_pack(scope, catalog, lang)
 previous = scope.previous()
 st.caption(
     " · ".join(
