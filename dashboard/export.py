@@ -153,28 +153,42 @@ def _cards(slide, cards: list[slides.SlideCard], top, lang: str) -> None:
         )
 
 
-def _table(slide, frame: pd.DataFrame, left, top, width, max_height, size: int = 11) -> None:
-    rows, cols = len(frame) + 1, len(frame.columns)
-    row_h = min(Inches(0.36), int(max_height / rows))
-    shape = slide.shapes.add_table(rows, cols, left, top, width, row_h * rows)
+def _width(text: str) -> int:
+    """How wide a text reads: a CJK character takes two columns."""
+    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
+
+
+def _table(slide, frame: pd.DataFrame, left, top, width, max_height, size: int = 11) -> int:
+    """A real table, columns as wide as their text, as many rows as fit; returns the rows left out."""
+    cells = frame.map(lambda v: "—" if v is None or (isinstance(v, float) and pd.isna(v)) else str(v))
+    row_h = Pt(size * 2.1)
+    fits = max(1, int(max_height / row_h) - 1)
+    shown = cells.head(fits)
+    shape = slide.shapes.add_table(
+        len(shown) + 1, len(cells.columns), left, top, width, row_h * (len(shown) + 1)
+    )
     table = shape.table
-    for j, column in enumerate(frame.columns):
+    wants = [max([_width(str(c)), *(_width(v) for v in shown[c])], default=2) + 2 for c in cells.columns]
+    for j, want in enumerate(wants):
+        table.columns[j].width = int(width * want / sum(wants))
+    missed = {t("overview.card.missed", "zh"), t("overview.card.missed", "en")}
+    for j, column in enumerate(cells.columns):
         cell = table.cell(0, j)
         _text(cell.text_frame, str(column), size, bold=True, colour=RGBColor(0xFF, 0xFF, 0xFF))
         cell.fill.solid()
         cell.fill.fore_color.rgb = GREEN
-    for i, row in enumerate(frame.itertuples(index=False), start=1):
-        for j, value in enumerate(row):
+    for i, row in enumerate(shown.itertuples(index=False), start=1):
+        for j, text in enumerate(row):
             cell = table.cell(i, j)
-            text = "—" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
-            colour = (
-                RED if text in {t("overview.card.missed", "zh"), t("overview.card.missed", "en")} else DARK
-            )
-            _text(cell.text_frame, text, size, colour=colour)
+            _text(cell.text_frame, text, size, colour=RED if text in missed else DARK)
             cell.fill.solid()
             cell.fill.fore_color.rgb = RGBColor(0xFF, 0xFF, 0xFF) if i % 2 else PALE
     for cell_row in table.rows:
         cell_row.height = row_h
+    for cell in (table.cell(i, j) for i in range(len(shown) + 1) for j in range(len(cells.columns))):
+        cell.margin_top = cell.margin_bottom = Pt(2)
+        cell.vertical_anchor = MSO_ANCHOR.MIDDLE
+    return len(cells) - len(shown)
 
 
 def _notes(slide, lines: list[str], top) -> None:
@@ -193,12 +207,23 @@ def render_images(figures: list, folder: Path) -> list[Path]:
     if not figures:
         return []
     files = [folder / f"chart-{i:02d}.png" for i in range(len(figures))]
-    for fig in figures:
-        slides.slide_layout(fig, IMAGE_PX[1])
+    # a figure may say its own shape (the map is as tall as its district); charts take the slot's
+    sizes = [tuple((fig.layout.meta or {}).get("image_px", IMAGE_PX)) for fig in figures]
+    for fig, (_, height) in zip(figures, sizes, strict=True):
+        if (fig.layout.meta or {}).get("own_layout"):
+            continue
+        slides.slide_layout(fig, height)
         fig.update_layout(
             font={"size": 16}, title={"font": {"size": 20}}, margin={"l": 50, "r": 20, "t": 90, "b": 40}
         )
-    pio.write_images(figures, files, format="png", width=IMAGE_PX[0], height=IMAGE_PX[1], scale=IMAGE_SCALE)
+    pio.write_images(
+        figures,
+        files,
+        format="png",
+        width=[w for w, _ in sizes],
+        height=[h for _, h in sizes],
+        scale=IMAGE_SCALE,
+    )
     return files
 
 
@@ -216,7 +241,8 @@ def deck_bytes(
     where = scope_line(scope, catalog, lang)
     made_on = t("slides.generated", lang, day=fmt_date(today, lang))
     first = deck.slides.add_slide(deck.slide_layouts[0])
-    first.shapes.title.left, first.shapes.title.width = MARGIN, WIDE - 2 * MARGIN
+    title = first.shapes.title
+    title.left, title.top, title.width, title.height = MARGIN, Inches(2.2), WIDE - 2 * MARGIN, Inches(1.2)
     _text(
         first.shapes.title.text_frame,
         t("slides.deck_title", lang),
@@ -226,7 +252,12 @@ def deck_bytes(
         align=PP_ALIGN.CENTER,
     )
     subtitle = first.placeholders[1]
-    subtitle.left, subtitle.width = MARGIN, WIDE - 2 * MARGIN
+    subtitle.left, subtitle.top, subtitle.width, subtitle.height = (
+        MARGIN,
+        Inches(3.6),
+        WIDE - 2 * MARGIN,
+        Inches(1.2),
+    )
     _text(subtitle.text_frame, f"{where}\n{made_on}", 20, colour=GREY, align=PP_ALIGN.CENTER)
     sep = ("：", "、") if lang == "zh" else (": ", ", ")
     contents = t("slides.contents", lang) + sep[0] + sep[1].join(s.title for s in made)
@@ -246,24 +277,18 @@ def deck_bytes(
         footer = f"{t('app.title', lang)} · {made_on} · {t('slides.page', lang, n=number, total=total)}"
         page = _frame(deck, slide.title, where, footer)
         top = Inches(1.4)
-        body_bottom = (
-            HIGH - Inches(0.5) - (Inches(0.25) + Inches(0.22) * len(slide.notes) if slide.notes else 0)
-        )
+        notes = list(slide.notes)
+        lines = len(notes) + (1 if slide.table is not None else 0)  # room for "N more rows"
+        body_bottom = HIGH - Inches(0.5) - (Inches(0.25) + Inches(0.22) * lines if lines else 0)
         if slide.cards and slide.key != "overview":
             _cards(page, slide.cards, top, lang)
             top += Inches(1.2)
         pictures = images.get(number - 2, [])
         table = slide.table
+        left_out = 0
         if table is not None and not pictures:
-            _table(
-                page,
-                table,
-                MARGIN,
-                top,
-                WIDE - 2 * MARGIN,
-                body_bottom - top,
-                12 if slide.key == "overview" else 11,
-            )
+            size = 12 if slide.key == "overview" else 10
+            left_out = _table(page, table, MARGIN, top, WIDE - 2 * MARGIN, body_bottom - top, size)
         elif pictures:
             slots = len(pictures) + (1 if table is not None else 0)
             gap = Inches(0.25)
@@ -276,9 +301,11 @@ def deck_bytes(
                 pic.width, pic.height = int(pic.width * ratio), int(pic.height * ratio)
                 pic.left = int(left + (width - pic.width) / 2)
             if table is not None:
-                _table(page, table, MARGIN + len(pictures) * (width + gap), top, width, height, 9)
-        if slide.notes:
-            _notes(page, slide.notes, body_bottom + Inches(0.05))
+                left_out = _table(page, table, MARGIN + len(pictures) * (width + gap), top, width, height, 9)
+        if left_out:
+            notes.insert(0, t("slides.more_rows", lang, n=left_out))
+        if notes:
+            _notes(page, notes, body_bottom + Inches(0.05))
     buffer = io.BytesIO()
     deck.save(buffer)
     return buffer.getvalue()

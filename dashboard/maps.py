@@ -481,5 +481,11 @@ def satisfaction_figure(frame: pd.DataFrame, areas: dict, lang: str, bands_of, b
     mid_lat = (box[1] + box[3]) / 2 if box else 36.8
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False, scaleanchor="x", scaleratio=1 / math.cos(math.radians(mid_lat)))
-    fig.update_layout(title=t("satisfaction.heading", lang), legend={"itemsizing": "constant"})
-    return style(fig, lang, height=560)
+    style(fig, lang, height=560)
+    return fig.update_layout(
+        title=None,
+        legend={"itemsizing": "constant", "orientation": "v", "x": 1.0, "y": 0.5, "yanchor": "middle"},
+        margin={"l": 4, "r": 4, "t": 4, "b": 4},
+        # as an image: its own shape (the district stands tall) and this layout, not a chart's
+        meta={"image_px": [700, 640], "own_layout": True},
+    )

@@ -198,9 +198,11 @@ def attention(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
             if judge(row[name], rules.get(name)) == "missed"
         ]
         if reasons:
-            rows.append({**row, "n_missed": len(reasons), "reasons": "；".join(reasons) if lang == "zh"
-                         else "; ".join(reasons)})  # fmt: skip
-    columns = [*frame.columns, "n_missed", "reasons"]
+            missed = [t(f"overview.headline.{n}", lang) for n in UNIT_MEASURES.values()
+                      if judge(row[n], rules.get(n)) == "missed"]  # fmt: skip
+            sep = "；" if lang == "zh" else "; "
+            rows.append({**row, "n_missed": len(reasons), "reasons": sep.join(reasons), "missed": missed})
+    columns = [*frame.columns, "n_missed", "reasons", "missed"]
     out = pd.DataFrame(rows, columns=list(dict.fromkeys(columns)))
     out = out.sort_values(["n_missed", "unit", "unit_id"], ascending=[False, False, True])
     return out.reset_index(drop=True)

@@ -97,7 +97,13 @@ def _ranking(data: overview.OverviewData, lang: str) -> Slide:
             shown[column] = [fmt_number(v) for v in shown[column]]
     needing = overview.attention(data.units, lang).head(5)
     notes = [
-        t("slides.attention_line", lang, name=row.unit_name, n=row.n_missed, reasons=row.reasons)
+        t(
+            "slides.attention_line",
+            lang,
+            name=row.unit_name,
+            n=row.n_missed,
+            reasons=("、" if lang == "zh" else ", ").join(row.missed),
+        )  # fmt: skip
         for row in needing.itertuples()
     ]
     return Slide(
