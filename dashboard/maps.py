@@ -467,7 +467,7 @@ def satisfaction_figure(frame: pd.DataFrame, areas: dict, lang: str, bands_of, b
         fig.add_trace(
             go.Scattergl(
                 x=part["lon"], y=part["lat"], mode="markers", name=band_names[code],
-                marker={"size": 5 if len(frame) < MAX_POINTS else 3, "color": f"rgb({r},{g},{b})"},
+                marker={"size": 6 if len(frame) < MAX_POINTS else 3, "color": f"rgb({r},{g},{b})"},
                 hoverinfo="skip",
             )
         )  # fmt: skip
@@ -475,7 +475,7 @@ def satisfaction_figure(frame: pd.DataFrame, areas: dict, lang: str, bands_of, b
         props = feature["properties"]
         fig.add_annotation(
             x=props["lon"], y=props["lat"], text=f"<b>{html.escape(props['name'])}</b>", showarrow=False,
-            bgcolor="rgba(255,255,255,0.85)", font={"size": 14},
+            bgcolor="rgba(255,255,255,0.85)", font={"size": 18},
         )  # fmt: skip
     box = bounds(areas)
     mid_lat = (box[1] + box[3]) / 2 if box else 36.8
@@ -486,6 +486,7 @@ def satisfaction_figure(frame: pd.DataFrame, areas: dict, lang: str, bands_of, b
         title=None,
         legend={"itemsizing": "constant", "orientation": "v", "x": 1.0, "y": 0.5, "yanchor": "middle"},
         margin={"l": 4, "r": 4, "t": 4, "b": 4},
+        font={"size": 17},
         # as an image: its own shape (the district stands tall) and this layout, not a chart's
         meta={"image_px": [700, 640], "own_layout": True},
     )
