@@ -12,6 +12,7 @@ class PageSpec:
     # st.navigation call in a server process, Streamlit treats pages/ as a v1 pages folder and would run
     # pages/<stem>.py alone, without app.py (see dashboard/cli.py serve).
     url_path: str
+    roles: frozenset[str] | None = None  # the roles that may open it (dashboard/access.py); None = all
 
     @property
     def is_default(self) -> bool:
@@ -25,7 +26,13 @@ PAGES = [
     PageSpec("pages/nine_grid.py", "nav.nine_grid", ":material/grid_view:", "nine-grid"),
     PageSpec("pages/staff.py", "nav.staff", ":material/badge:", "three-labor"),
     PageSpec("pages/programs.py", "nav.programs", ":material/school:", "training"),
-    PageSpec("pages/customer.py", "nav.customer", ":material/storefront:", "customer-profile"),
+    PageSpec(
+        "pages/customer.py",
+        "nav.customer",
+        ":material/storefront:",
+        "customer-profile",
+        roles=frozenset({"admin", "manager", "station_head", "customer_manager"}),  # one store: not viewer
+    ),
 ]
 
 # Presentation mode: a page of its own (its URL is the switch), not in the menu.
