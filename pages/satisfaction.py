@@ -69,6 +69,7 @@ with side, st.container(border=True, key="sat-details"):
         st.markdown("\n".join(f"- **{name}**：{value}" for name, value in details))
     elif pick and pick["kind"] != "customer":
         st.info(t("satisfaction.area_picked", lang, name=pick.get("name") or pick["key"]))
+        web.drill_button(pick["kind"], pick["key"], web.catalog(), lang)  # a station or a route
         st.caption(t("satisfaction.clear_pick", lang))
     else:
         st.caption(t("satisfaction.details_hint", lang))

@@ -95,6 +95,7 @@ with tab_ranking:
     st.caption(t("tickets.pick_bar", lang))
     unit_ids = [p["customdata"][0] for p in picked.selection.points if p.get("customdata")]
     if unit_ids:
+        web.drill_button(unit, unit_ids[0], catalog, lang)  # the whole dashboard narrowed to this one
         shown = tickets.ticket_table(tickets.of_unit(data.tickets, unit, unit_ids), lang)
         web.table(shown, "tk_rank_tickets", t("tickets.tab.list", lang))
     web.table(
