@@ -142,3 +142,21 @@ def test_page_url_paths_are_not_their_file_stems():
     # a stem would let Streamlit's v1 pages/ handling run the page without app.py (navigation.py)
     for spec in PAGES:
         assert spec.is_default or spec.url_path != spec.script.removeprefix("pages/").removesuffix(".py")
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_presentation_runs_every_slide(app, lang):
+    from dashboard import slides
+    from dashboard.i18n import t
+    from dashboard.navigation import PRESENT
+
+    titles = []
+    for number, key in enumerate(slides.SLIDES, start=1):
+        at = app(lang=lang)
+        at.run()
+        at.query_params["slide"] = str(number)
+        at.switch_page(PRESENT.script).run()
+        assert not at.exception, (key, [e.message for e in at.exception])
+        assert t("slides.page", lang, n=number, total=len(slides.SLIDES)) in at.caption[0].value
+        titles.append(at.title[0].value)
+    assert titles[0] == t("overview.heading", lang) and len(set(titles)) == len(titles)
