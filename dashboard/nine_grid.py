@@ -135,6 +135,19 @@ def kpis(run: Runner, scope: Scope) -> dict:
     }
 
 
+def monthly_slow_sellers(run: Runner, scope: Scope, months: list[date]) -> dict[date, int | None]:
+    """nine_grid.slow_sellers of each month as a period of its own, from one query for all months."""
+    frame = run("nine_grid/sku_months", {**scope.filter_params(), "months": months})
+    found = {}
+    for month in months:
+        part = frame[pd.to_datetime(frame["month"]).dt.date == month]
+        days = (month_end(month) - month).days + 1
+        found[month] = (
+            None if part.empty else int((classify(part, days, **_thresholds()).cell == "slow").sum())
+        )
+    return found
+
+
 def page_figures(run: Runner, scope: Scope, before: tuple[date, date], after: tuple[date, date]):
     """Everything the page draws: the stores to pick from, the period's grid, and the two compared."""
     stores = run("nine_grid/stores", scope.without_customer().filter_params())

@@ -8,7 +8,7 @@ are grouped queries of the same definitions, and the tests hold them equal to th
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 
 import pandas as pd
@@ -104,10 +104,17 @@ def judge(value, rule: tuple[str, float] | None) -> str | None:
     return "met" if (value >= goal if op == "min" else value <= goal) else "missed"
 
 
-def headline_kpis(run: Runner, scope: Scope) -> dict:
-    """Every figure the cards show or judge, each from the function of the area that owns it."""
-    figures = kpis.overview(run, scope) | tickets.ticket_kpis(run, scope) | nine_grid.kpis(run, scope)
-    figures["staff.composite_mean"] = staff.staff_kpis(run, scope)["staff.composite_mean"]
+def _span(scope: Scope) -> tuple[date, date]:
+    return scope.date_from, scope.date_to
+
+
+def headline_kpis(run: Runner, scope: Scope, composite: dict | None = None) -> dict:
+    """Every figure the cards show or judge, each from the function of the area that owns it.
+    `composite` holds staff.composite_mean by period when the caller asked for several at once."""
+    figures = kpis.overview(run, scope) | tickets.ticket_rates(run, scope) | nine_grid.kpis(run, scope)
+    if composite is None:
+        composite = staff.composite_means(run, scope, [_span(scope)])
+    figures["staff.composite_mean"] = composite[_span(scope)]
     return figures
 
 
@@ -118,7 +125,7 @@ def trend_months(scope: Scope, first_day: date | None, n: int = TREND_MONTHS) ->
     return [m for m in months if first_day is None or m >= first_day.replace(day=1)]
 
 
-def trend(run: Runner, scope: Scope, months: list[date]) -> pd.DataFrame:
+def trend(run: Runner, scope: Scope, months: list[date], composite: dict | None = None) -> pd.DataFrame:
     """One row per month (index: first day), one column per headline KPI: each month as a period."""
     if not months:
         return pd.DataFrame(columns=[h.kpi for h in HEADLINES])
@@ -132,15 +139,12 @@ def trend(run: Runner, scope: Scope, months: list[date]) -> pd.DataFrame:
     frame.index = [pd.Timestamp(m).date() for m in frame.index]
     frame = frame[list(TREND_COLUMNS.values())].astype("float64")
     spans = [(m, month_end(m)) for m in months]
-    frame["staff.composite_mean"] = pd.Series(staff.composite_trend(run, scope, spans), dtype="float64")
-    frame["nine_grid.slow_sellers"] = pd.Series(
-        {m: nine_grid.kpis(run, _month(scope, m))["nine_grid.slow_sellers"] for m in months}, dtype="float64"
-    )
+    if composite is None:
+        composite = staff.composite_means(run, scope, spans)
+    frame["staff.composite_mean"] = pd.Series({m: composite[(m, e)] for m, e in spans}, dtype="float64")
+    slow = nine_grid.monthly_slow_sellers(run, scope, months)
+    frame["nine_grid.slow_sellers"] = pd.Series(slow, dtype="float64")
     return frame
-
-
-def _month(scope: Scope, first: date) -> Scope:
-    return replace(scope, date_from=first, date_to=month_end(first))
 
 
 def unit_level(scope: Scope) -> str:
@@ -328,17 +332,23 @@ def _comparable(scope: Scope, first_day: date | None) -> bool:
 
 def gather(run: Runner, scope: Scope, first_day: date | None = None) -> OverviewData:
     """Run every query of the page: the three periods' headline figures, the sparklines, the units."""
-    current = headline_kpis(run, scope)
-    blank = dict.fromkeys(current)
     previous, last_year = scope.previous(), scope.last_year()
+    compared = [s for s in (previous, last_year) if _comparable(s, first_day)]
+    months = trend_months(scope, first_day)
+    # the staff composite of every period asked for, in one inputs query
+    composite = staff.composite_means(
+        run, scope, [_span(scope), *map(_span, compared), *((m, month_end(m)) for m in months)]
+    )
+    current = headline_kpis(run, scope, composite)
+    blank = dict.fromkeys(current)
     every = units(run, scope)
     ranked = pd.concat([judged(every[every.unit == level]) for level in ("station", "route")])
     return OverviewData(
         scope=scope,
         current=current,
-        previous=headline_kpis(run, previous) if _comparable(previous, first_day) else blank,
-        last_year=headline_kpis(run, last_year) if _comparable(last_year, first_day) else blank,
-        trend=trend(run, scope, trend_months(scope, first_day)),
+        previous=headline_kpis(run, previous, composite) if previous in compared else blank,
+        last_year=headline_kpis(run, last_year, composite) if last_year in compared else blank,
+        trend=trend(run, scope, months, composite),
         units=ranked.reset_index(drop=True),
     )
 

@@ -163,16 +163,17 @@ def composite_mean(scored: pd.DataFrame):
     return plain(float(values.mean())) if len(values) else None
 
 
-def composite_trend(run: Runner, scope: Scope, months: list[tuple[date, date]]) -> dict:
-    """staff.composite_mean of each month (first day -> value), from one inputs query for all months."""
-    if not months:
+def composite_means(run: Runner, scope: Scope, periods: list[tuple[date, date]]) -> dict:
+    """staff.composite_mean of each period (date_from, date_to) -> value, from one inputs query."""
+    periods = list(dict.fromkeys(periods))
+    if not periods:
         return {}
     settings_ = conf()
-    inputs = run("staff/inputs", query_params(scope, months, settings_))
+    inputs = run("staff/inputs", query_params(scope, periods, settings_))
     scored = three_labor.score(inputs, settings_) if len(inputs) else inputs
     return {
-        first: composite_mean(scored[scored.period_no == i + 1]) if len(scored) else None
-        for i, (first, _) in enumerate(months)
+        period: composite_mean(scored[scored.period_no == i + 1]) if len(scored) else None
+        for i, period in enumerate(periods)
     }
 
 

@@ -47,6 +47,29 @@ def run(name: str, params: dict | None = None) -> pd.DataFrame:
     return _cached_run(name, dict(params or {}), db_version())
 
 
+@st.cache_data(show_spinner=False, max_entries=64)
+def _overview(scope: Scope, version: float):
+    from dashboard import overview
+
+    return overview.gather(run, scope, catalog().first_day)
+
+
+def overview_data(scope: Scope):
+    """The overview's figures of a scope, kept until the data changes: its Python work (nine-grid
+    classes, three-labor scores) is not redone on every click of the page."""
+    return _overview(scope, db_version())
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _slide(scope: Scope, lang_code: str, key: str, version: float):
+    return slides.build(run, scope, catalog(), lang_code, which=[key])[0]
+
+
+def slide(scope: Scope, lang_code: str, key: str):
+    """One slide of presentation mode, kept per scope, language and data version (paging is instant)."""
+    return _slide(scope, lang_code, key, db_version())
+
+
 @st.cache_data(show_spinner=False)
 def _catalog(version: float) -> Catalog:
     return load_catalog(run)

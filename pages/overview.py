@@ -12,7 +12,7 @@ from dashboard.i18n import fmt_period, t
 lang = web.lang()
 scope = web.current_scope()
 catalog = web.catalog()
-data = overview.gather(web.run, scope, catalog.first_day)
+data = web.overview_data(scope)
 level = overview.unit_level(scope)
 
 web.header(t("overview.heading", lang))

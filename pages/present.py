@@ -28,7 +28,7 @@ def _go(to: int) -> None:
     st.query_params["slide"] = str(to)
 
 
-(slide,) = slides.build(web.run, scope, catalog, lang, which=[slides.SLIDES[number - 1]])
+slide = web.slide(scope, lang, slides.SLIDES[number - 1])
 with st.container(key="slide-head"):
     st.title(slide.title)
     st.caption(
