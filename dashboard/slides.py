@@ -47,6 +47,7 @@ class Slide:
     table: pd.DataFrame | None = None  # text cells, as shown (a real table in the PPTX)
     table_title: str = ""
     deck: object | None = None  # the satisfaction map for the screen (the PPTX takes figures[0])
+    legend: str = ""  # the deck's legend (HTML built from our own labels)
     notes: list[str] = field(default_factory=list)  # short lines under the body
 
 
@@ -159,6 +160,7 @@ def _satisfaction(run: Runner, scope: Scope, lang: str) -> Slide:
         cards=cards,
         figures=[static, figures.dimensions],
         deck=figures.deck,
+        legend=figures.legend,
     )
 
 

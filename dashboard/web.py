@@ -445,6 +445,8 @@ def show_slide(slide, lang_code: str) -> None:
     if slide.deck is not None:
         left, right = st.columns([3, 2])
         left.pydeck_chart(slide.deck, height=520, width="stretch", key=f"slide-map-{slide.key}")
+        if slide.legend:
+            left.html(slide.legend)
         visuals = visuals[1:2]  # the static map is for the PPTX; the screen has the live one
         columns = [right]
     else:
