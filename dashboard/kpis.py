@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from datetime import date
 
 import pandas as pd
 
@@ -80,19 +79,6 @@ def overview(run: Runner, scope: Scope) -> dict:
     figures = {name: plain(row[column]) for name, column in OVERVIEW_KPIS.items()}
     figures["visits.done_rate"] = ratio(figures["visits.done"], figures["visits.planned"])
     return figures | gross_profit(run, scope) | {name: programs[name] for name in PROGRAM_KPIS}
-
-
-def overview_figures(run: Runner, scope: Scope, first_day: date | None = None) -> tuple[dict, dict]:
-    """Everything the overview page queries: the KPIs of the period and of the previous one.
-
-    A previous period that starts before the data does is not compared with (its figures are None),
-    so a first month never shows a jump from zero.
-    """
-    previous = scope.previous()
-    if first_day is not None and previous.date_from < first_day:
-        current = overview(run, scope)
-        return current, dict.fromkeys(current)
-    return overview(run, scope), overview(run, previous)
 
 
 def _areas() -> list[Callable[[Runner, Scope], dict]]:

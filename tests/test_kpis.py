@@ -92,19 +92,22 @@ def test_nothing_in_scope_gives_null_not_zero_for_means(fixture_run):
 
 def test_no_comparison_with_a_period_before_the_data(fixture_run):
     # the fixture starts on 1 Sep 2026: September's previous period (August) has no data to compare with
-    current, previous = kpis.overview_figures(
-        fixture_run, Scope(date(2026, 9, 1), date(2026, 9, 30)), date(2026, 9, 1)
-    )
-    assert current["tickets.received"] == 1
-    assert set(previous.values()) == {None}
-    _, previous = kpis.overview_figures(fixture_run, Scope(*OCT), date(2026, 9, 1))
-    assert previous["tickets.received"] == 1
+    from dashboard import overview
+
+    data = overview.gather(fixture_run, Scope(date(2026, 9, 1), date(2026, 9, 30)), date(2026, 9, 1))
+    assert data.current["tickets.received"] == 1
+    assert set(data.previous.values()) == {None} and set(data.last_year.values()) == {None}
+    data = overview.gather(fixture_run, Scope(*OCT), date(2026, 9, 1))
+    assert data.previous["tickets.received"] == 1
 
 
 def test_cards_read_right_in_both_languages(fixture_run):
     from dashboard.cards import overview_cards
 
-    current, previous = kpis.overview_figures(fixture_run, Scope(*OCT))
+    current, previous = (
+        kpis.overview(fixture_run, Scope(*OCT)),
+        kpis.overview(fixture_run, Scope(*OCT).previous()),
+    )
     zh = {c.kpi: c for c in overview_cards(current, previous, "zh")}
     en = {c.kpi: c for c in overview_cards(current, previous, "en")}
     assert "satisfaction.overall_mean" not in zh  # a headline card (tests/test_overview.py), not context
