@@ -288,10 +288,8 @@ def page_menu(menu, pages, present=None) -> None:
         for page in pages:
             st.page_link(page, query_params=query, width="stretch")
         if present is not None:
-            st.page_link(
-                present, label=t("present.switch", lang()), icon=":material/slideshow:",
-                query_params=present_query(), help=t("present.switch_help", lang()), width="stretch",
-            )  # fmt: skip
+            st.page_link(present, label=t("present.switch", lang()), icon=":material/slideshow:",
+                         query_params=present_query(), width="stretch")  # fmt: skip
         st.divider()
 
 
