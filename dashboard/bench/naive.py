@@ -169,10 +169,22 @@ def overview_kpis(f: dict, scope: Scope) -> dict:
 
 
 def overview_page(f: dict, scope: Scope, first_day: date) -> dict:
-    previous = scope.previous()
-    now = overview_kpis(f, scope)
-    before = overview_kpis(f, previous) if previous.date_from >= first_day else {}
-    return now | {f"previous.{k}": v for k, v in before.items()}
+    """The overview's headline figures of kpis.overview for the period, the one before and last year's
+    (a part of what the page shows: its sparklines, ranking and the other areas' cards are not redone
+    here, so the pandas time is an underestimate)."""
+    out = {}
+    for name, period in (
+        ("current", scope),
+        ("previous", scope.previous()),
+        ("last_year", scope.last_year()),
+    ):
+        if period.date_from >= first_day:
+            figures = overview_kpis(f, period)
+            figures["visits.done_rate"] = (
+                figures["visits.done"] / figures["visits.planned"] if figures["visits.planned"] else None
+            )
+            out |= {f"{name}.{k}": v for k, v in figures.items()}
+    return out
 
 
 # ---- tickets ----------------------------------------------------------------------------------------

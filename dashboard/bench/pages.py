@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
 
-from dashboard import customer, kpis, nine_grid, programs, satisfaction, staff, store, tickets
+from dashboard import customer, nine_grid, overview, programs, satisfaction, staff, store, tickets
 from dashboard.bench import naive
 from dashboard.catalog import load_catalog
 from dashboard.scope import Catalog, Scope, add_months
@@ -40,6 +40,11 @@ def _previous_span(scope: Scope, catalog: Catalog) -> tuple[date, date]:
     return max(scope.previous().date_from, catalog.first_day), scope.date_to
 
 
+def _year_span(scope: Scope, catalog: Catalog) -> tuple[date, date]:
+    """The overview: its period, last year's, and the 12 sparkline months between."""
+    return max(scope.last_year().date_from, catalog.first_day), scope.date_to
+
+
 def _staff_span(scope: Scope, catalog: Catalog) -> tuple[date, date]:
     months = staff.trend_months(scope, catalog.first_day)
     first = min([scope.previous().date_from, *(m[0] for m in months)])
@@ -58,10 +63,13 @@ def _whole(scope: Scope, catalog: Catalog) -> tuple[date, date]:
 
 
 def _overview_check(run, scope, catalog) -> dict:
-    now, before = kpis.overview_figures(run, scope, catalog.first_day)
-    if all(v is None for v in before.values()):
-        before = {}
-    return now | {f"previous.{k}": v for k, v in before.items()}
+    data = overview.gather(run, scope, catalog.first_day)
+    return {
+        f"{period}.{k}": v
+        for period, values in (("current", data.current), ("previous", data.previous),
+                               ("last_year", data.last_year))
+        for k, v in values.items()
+    }  # fmt: skip
 
 
 def _tickets_check(run, scope, catalog) -> dict:
@@ -137,7 +145,7 @@ PAGES = [
     ),
     Page(
         "overview",
-        lambda run, scope, catalog: kpis.overview_figures(run, scope, catalog.first_day),
+        lambda run, scope, catalog: overview.gather(run, scope, catalog.first_day),
         _overview_check,
         lambda f, scope, catalog: naive.overview_page(f, scope, catalog.first_day),
         (
@@ -150,7 +158,7 @@ PAGES = [
             "training_attendance",
             "residencies",
         ),  # fmt: skip
-        _previous_span,
+        _year_span,
         "bench/overview",
     ),
     Page(
