@@ -1,4 +1,5 @@
-"""python -m dashboard {demo,kpis,bench}: build data, print KPIs, measure the pages' queries."""
+"""python -m dashboard {demo,import,kpis,bench}: build data, import files, print KPIs, measure the pages'
+queries."""
 
 from __future__ import annotations
 
@@ -141,6 +142,10 @@ def main(argv: list[str] | None = None) -> int:
     _scope_args(kpis)
     kpis.add_argument("--json", action="store_true", help="one flat JSON object")
     kpis.set_defaults(func=cmd_kpis)
+
+    from dashboard.ingest.cli import add_parsers as add_import_parsers
+
+    add_import_parsers(sub)  # import, bench-import
 
     bench = sub.add_parser("bench", help="median time of each page's full query set")
     bench.add_argument("--scale", default="demo", choices=["demo", "city", "province", "national"])
