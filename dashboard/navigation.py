@@ -26,4 +26,5 @@ PAGES = [
     PageSpec("pages/staff.py", "nav.staff", ":material/badge:", "three-labor"),
     PageSpec("pages/programs.py", "nav.programs", ":material/school:", "training"),
     PageSpec("pages/customer.py", "nav.customer", ":material/storefront:", "customer-profile"),
+    PageSpec("pages/data.py", "nav.data", ":material/upload_file:", "data-import"),
 ]

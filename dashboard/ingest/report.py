@@ -140,3 +140,44 @@ def summary_lines(outcome, lang: str) -> list[str]:
             )
         )
     return lines
+
+
+HISTORY_FIELDS = ["import_id", "when", "user", "file", "table", "status", "read", "new", "updated",
+                  "unchanged", "rejected", "seconds", "sha256"]  # fmt: skip
+
+
+def history_frame(log: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The import log (queries/ingest/history.sql) for people: labels, the refusal's reason, short hashes."""
+    status = [
+        t(f"ingest.status.{s}", lang)
+        + (("：" if lang == "zh" else ": ") + refusal_text(r, a, lang) if r else "")
+        for s, r, a in zip(log["status"], log["reason"], log["reason_args"], strict=True)
+    ]
+    out = pd.DataFrame(
+        {
+            "import_id": log["import_id"].astype("int64"),
+            "when": pd.to_datetime(log["imported_at"]).dt.strftime("%Y-%m-%d %H:%M:%S"),
+            "user": log["user_name"],
+            "file": log["file_name"],
+            "table": [table_label(x, lang) for x in log["table_name"]],
+            "status": status,
+            "read": log["rows_read"].astype("int64"),
+            "new": log["rows_new"].astype("int64"),
+            "updated": log["rows_updated"].astype("int64"),
+            "unchanged": log["rows_unchanged"].astype("int64"),
+            "rejected": log["rows_rejected"].astype("int64"),
+            "seconds": log["seconds"].round(2),
+            "sha256": log["sha256"].str.slice(0, 12),
+        },
+        columns=HISTORY_FIELDS,
+    )
+    return out.rename(columns={c: t(f"ingest.col.{c}", lang) for c in HISTORY_FIELDS})
+
+
+def preview_frame(result, lang: str) -> pd.DataFrame:
+    """A file's first valid rows as the template writes them (labels, dates), under its headers."""
+    from dashboard.ingest.templates import to_template  # noqa: PLC0415 - templates imports i18n labels
+
+    if result.preview is None or result.table is None:
+        return pd.DataFrame()
+    return to_template(result.table, result.preview, lang)

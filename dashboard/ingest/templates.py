@@ -11,7 +11,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from dashboard.i18n import label
+from dashboard import i18n
 from dashboard.ingest import spec
 
 TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "data" / "templates"
@@ -111,23 +111,32 @@ EXAMPLES: dict[str, list[dict]] = {
 }  # fmt: skip
 
 
-def _cell(value, col: spec.Column, lang: str) -> str:
-    """A stored value as the template writes it: labels for codes, 是/否, dates as 2026-10-03."""
-    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NaT:
-        return ""
+def _column(values: pd.Series, col: spec.Column, lang: str) -> list[str]:
+    """Stored values as the template writes them: labels for codes, 是/否, dates as 2026-10-03."""
+    missing = values.isna().to_numpy()
     if col.kind == spec.CODE:
-        return label(col.code_kind, value, lang) if col.code_kind else str(value)
-    if col.kind == spec.BOOL:
-        return ("是" if value else "否") if lang == "zh" else ("yes" if value else "no")
-    if col.kind in (spec.DATE, spec.MONTH):
-        return pd.Timestamp(value).strftime("%Y-%m-%d")
-    if col.kind == spec.TIMESTAMP:
-        ts = pd.Timestamp(value)
-        return ts.strftime("%Y-%m-%d %H:%M:%S") + (f".{ts.microsecond:06d}" if ts.microsecond else "")
+        names = {str(k): v for k, v in i18n.labels(col.code_kind, lang).items()} if col.code_kind else {}
+        text = [names.get(str(v), str(v)) for v in values.astype(object)]
+    elif col.kind == spec.BOOL:
+        yes, no = ("是", "否") if lang == "zh" else ("yes", "no")
+        text = [yes if v else no for v in values.astype(object)]
+    elif col.kind in (spec.DATE, spec.MONTH):
+        text = pd.to_datetime(values).dt.strftime("%Y-%m-%d").tolist()
+    elif col.kind == spec.TIMESTAMP:
+        stamps = pd.to_datetime(values)
+        text = stamps.dt.strftime("%Y-%m-%d %H:%M:%S").tolist()
+        micro = stamps.dt.microsecond.fillna(0).astype(int).to_numpy()
+        text = [f"{x}.{m:06d}" if m else x for x, m in zip(text, micro, strict=True)]
+    else:
+        text = [_number(v) for v in values.astype(object)]
+    return ["" if gone else x for x, gone in zip(text, missing, strict=True)]
+
+
+def _number(value) -> str:
     if isinstance(value, Decimal):
-        return format(value.normalize(), "f") if value == value.to_integral() else format(value, "f")
+        return format(value, "f")
     if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else repr(value)
+        return "" if math.isnan(value) else str(int(value)) if value.is_integer() else repr(value)
     return str(value)
 
 
@@ -135,10 +144,7 @@ def to_template(table: str, rows: pd.DataFrame | list[dict], lang: str = "zh") -
     """Rows of a table (stored codes and types) as text under the template's headers."""
     t = spec.BY_NAME[table]
     frame = pd.DataFrame(rows) if isinstance(rows, list) else rows
-    out = {}
-    for col in t.columns:
-        values = frame[col.name].astype(object).where(frame[col.name].notna(), None)
-        out[spec.template_header(table, col.name, lang)] = [_cell(v, col, lang) for v in values]
+    out = {spec.template_header(table, c.name, lang): _column(frame[c.name], c, lang) for c in t.columns}
     return pd.DataFrame(out, dtype=object)
 
 
