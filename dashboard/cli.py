@@ -1,5 +1,5 @@
-"""python -m dashboard {demo,import,kpis,bench}: build data, import files, print KPIs, measure the pages'
-queries."""
+"""python -m dashboard {demo,import,kpis,bench,users,audit}: build data, import files, print KPIs,
+measure the pages' queries, keep the users file, read the audit log."""
 
 from __future__ import annotations
 
@@ -84,6 +84,19 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def user_limit(args: argparse.Namespace, run):
+    """`--as USER`: the user of the users file and the rows their role may see (None, None without)."""
+    from dashboard.access import limit_for
+    from dashboard.users import load_users
+
+    if not args.as_user:
+        return None, None
+    user = load_users(args.users).get(args.as_user)
+    if user is None:
+        raise LookupError(f"no user {args.as_user!r} in {args.users or 'the users file'}")
+    return user, limit_for(user, run)
+
+
 def cmd_kpis(args: argparse.Namespace) -> int:
     from dashboard.catalog import load_catalog
     from dashboard.i18n import t
@@ -92,7 +105,8 @@ def cmd_kpis(args: argparse.Namespace) -> int:
 
     con = store.connect(args.db or store.db_path(), read_only=True)
     run = partial(store.run, con)
-    parsed = scope_from_query(_query_from_args(args), load_catalog(run))
+    _, limit = user_limit(args, run)
+    parsed = scope_from_query(_query_from_args(args), load_catalog(run), limit=limit)
     for notice in parsed.notices:
         print(
             "warning: " + t(f"notices.{notice.reason}", "en", key=notice.key, value=notice.value),
@@ -106,6 +120,50 @@ def cmd_kpis(args: argparse.Namespace) -> int:
         print(f"# {scope.date_from} .. {scope.date_to}")
         for name, value in figures.items():
             print(f"{name:40} {'null' if value is None else value}")
+    return 0
+
+
+def cmd_users(args: argparse.Namespace) -> int:
+    from dashboard import users
+
+    path = args.users or users.users_path()
+    if args.action == "init":
+        if path.exists() and not args.force:
+            print(f"{path} exists; keeping it (--force writes new demo users)", file=sys.stderr)
+            return 0
+        passwords = users.init_demo_users(path)
+        print(f"wrote {path}: demo users, one per role (passwords shown once; change them before real use)")
+        for user in users.DEMO_USERS:
+            print(f"  {user.username:10} {user.role:17} {passwords[user.username]}")
+        return 0
+    table = dict(users.load_users(path))
+    if args.action == "list":
+        for user in table.values():
+            where = user.station or user.staff_id or ""
+            print(f"{user.username:16} {user.role:17} {where:6} {user.name}")
+        return 0
+    if args.action == "add" and args.name in table:
+        raise LookupError(f"user {args.name!r} exists in {path}: use `users passwd`")
+    if args.action == "passwd" and args.name not in table:
+        raise LookupError(f"no user {args.name!r} in {path}")
+    password = sys.stdin.readline().rstrip("\n") if args.password_stdin else users.new_password()
+    if len(password) < 8:
+        raise ValueError("a password has at least 8 characters")
+    old = table.get(args.name)
+    fields = old.__dict__ if old else {"username": args.name, "role": args.role, "name": args.display_name}
+    if args.action == "add":
+        fields = {**fields, "station": args.station, "staff_id": args.staff_id, "email": args.email}
+    table[args.name] = users.User(**{**fields, "password_hash": users.hash_password(password)})
+    users.write_users(path, list(table.values()))
+    print(f"{args.action}: {args.name} in {path}" + ("" if args.password_stdin else f"; password {password}"))
+    return 0
+
+
+def cmd_audit(args: argparse.Namespace) -> int:
+    from dashboard import audit
+
+    frame = audit.recent(args.file, limit=args.last)
+    print(frame.to_string(index=False) if len(frame) else "(the audit log is empty)")
     return 0
 
 
@@ -141,7 +199,27 @@ def main(argv: list[str] | None = None) -> int:
     kpis = sub.add_parser("kpis", help="print the KPIs of a scope (DESIGN.md section 5 names)")
     _scope_args(kpis)
     kpis.add_argument("--json", action="store_true", help="one flat JSON object")
+    kpis.add_argument("--as", dest="as_user", metavar="USER", help="only what USER's role may see")
+    kpis.add_argument("--users", type=Path, help="users file (default: $DASHBOARD_USERS or data/users.toml)")
     kpis.set_defaults(func=cmd_kpis)
+
+    users = sub.add_parser("users", help="the users file: init (demo users), list, add, passwd")
+    users.add_argument("action", choices=["init", "list", "add", "passwd"])
+    users.add_argument("name", nargs="?", help="user name (add, passwd)")
+    users.add_argument("--role", choices=["admin", "manager", "station_head", "customer_manager", "viewer"])
+    users.add_argument("--station", help="station_head: their station id")
+    users.add_argument("--staff-id", dest="staff_id", help="customer_manager: their staff id")
+    users.add_argument("--email", help="the OIDC provider's e-mail of this user")
+    users.add_argument("--display-name", dest="display_name", help="name shown in the app")
+    users.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
+    users.add_argument("--force", action="store_true", help="init: replace an existing file")
+    users.add_argument("--users", type=Path, help="users file (default: $DASHBOARD_USERS or data/users.toml)")
+    users.set_defaults(func=cmd_users)
+
+    audit = sub.add_parser("audit", help="the latest lines of the audit log")
+    audit.add_argument("--last", type=int, default=50)
+    audit.add_argument("--file", type=Path, help="audit file (default: $DASHBOARD_AUDIT or beside the DB)")
+    audit.set_defaults(func=cmd_audit)
 
     from dashboard.ingest.cli import add_parsers as add_import_parsers
 
@@ -159,8 +237,12 @@ def main(argv: list[str] | None = None) -> int:
         args.streamlit_args = extra
     elif extra:
         parser.error(f"unrecognized arguments: {' '.join(extra)}")
+    if args.command == "users" and args.action in ("add", "passwd") and not args.name:
+        parser.error(f"users {args.action} needs a user name")
+    if args.command == "users" and args.action == "add" and not args.role:
+        parser.error("users add needs --role")
     try:
         return args.func(args)
-    except FileNotFoundError as error:
+    except (FileNotFoundError, LookupError, ValueError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

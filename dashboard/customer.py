@@ -4,7 +4,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
@@ -25,12 +25,12 @@ DIMENSIONS = (
 MAX_MATCHES = 20
 
 
-def search(run: Runner, text: str) -> pd.DataFrame:
-    """Customers matching shop name, owner or licence number; the text is a bound parameter."""
+def search(run: Runner, text: str, scope: Scope) -> pd.DataFrame:
+    """Customers the role may see matching shop name, owner or licence number; the text is bound."""
     text = (text or "").strip()
     if not text:
         return pd.DataFrame(columns=["customer_id", "shop_name", "owner_name", "license_no", "route_name"])
-    return run("customer/search", {"text": text})
+    return run("customer/search", {"text": text, **scope.limit_params()})
 
 
 @dataclass
@@ -54,14 +54,14 @@ def gather(run: Runner, scope: Scope) -> Profile | None:
     if scope.customer is None:
         return None
     one = {"customer_id": scope.customer}
-    identity = run("customer/identity", one)
+    identity = run("customer/identity", {**one, **scope.limit_params()})  # none outside the role's limit
     if identity.empty:
         return None
     as_of = {**one, "date_to": scope.date_to}
     row = identity.to_dict("records")[0]
     grid = None
     if row["has_pos"]:
-        only = Scope(scope.date_from, scope.date_to, customer=scope.customer)
+        only = replace(scope, stations=(), routes=(), btypes=(), markets=())
         grid = nine_grid.grid(run, only, scope.date_from, scope.date_to)
     profile = Profile(
         scope=scope,

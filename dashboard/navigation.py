@@ -12,6 +12,7 @@ class PageSpec:
     # st.navigation call in a server process, Streamlit treats pages/ as a v1 pages folder and would run
     # pages/<stem>.py alone, without app.py (see dashboard/cli.py serve).
     url_path: str
+    roles: frozenset[str] | None = None  # the roles that may open it (dashboard/access.py); None = all
 
     @property
     def is_default(self) -> bool:
@@ -25,6 +26,12 @@ PAGES = [
     PageSpec("pages/nine_grid.py", "nav.nine_grid", ":material/grid_view:", "nine-grid"),
     PageSpec("pages/staff.py", "nav.staff", ":material/badge:", "three-labor"),
     PageSpec("pages/programs.py", "nav.programs", ":material/school:", "training"),
-    PageSpec("pages/customer.py", "nav.customer", ":material/storefront:", "customer-profile"),
-    PageSpec("pages/data.py", "nav.data", ":material/upload_file:", "data-import"),
+    PageSpec(
+        "pages/customer.py",
+        "nav.customer",
+        ":material/storefront:",
+        "customer-profile",
+        roles=frozenset({"admin", "manager", "station_head", "customer_manager"}),  # one store: not viewer
+    ),
+    PageSpec("pages/data.py", "nav.data", ":material/upload_file:", "data-import", roles=frozenset({"admin"})),
 ]

@@ -34,6 +34,47 @@ class Catalog:
         """Route ids that belong to the chosen stations (all routes when none is chosen)."""
         return [r for r, s in self.routes.items() if not stations or s in stations]
 
+    def within(self, limit: Limit | None) -> Catalog:
+        """Only the stations and routes a role may see: what its filter widgets offer."""
+        if limit is None:
+            return self
+        routes = {r: s for r, s in self.routes.items() if limit.allows(s, r)}
+        stations = {s: n for s, n in self.stations.items() if limit.allows_station(s)}
+        names = {r: n for r, n in self.route_names.items() if r in routes}
+        return replace(self, stations=stations, routes=routes, route_names=names)
+
+
+# A list that matches no id: a limited role whose allowed set is empty sees nothing, never everything
+# (an empty list means "no filter" to the scoped_customers macro).
+NO_ROWS = (" <no rows>",)
+
+
+@dataclass(frozen=True)
+class Limit:
+    """The rows a role may see, by station and route: None = no limit on that field."""
+
+    stations: tuple[str, ...] | None = None
+    routes: tuple[str, ...] | None = None
+
+    def allows_station(self, station: str) -> bool:
+        return self.stations is None or station in self.stations
+
+    def allows(self, station: str, route: str | None = None) -> bool:
+        """A station (and route) is visible when both limits allow it."""
+        return self.allows_station(station) and (route is None or self.routes is None or route in self.routes)
+
+    @staticmethod
+    def clamp(chosen: Sequence[str], allowed: tuple[str, ...] | None) -> list[str]:
+        """The chosen ids the limit allows; none chosen (or none left) means all allowed ones."""
+        if allowed is None:
+            return list(chosen)
+        kept = [c for c in chosen if c in allowed]
+        return kept or list(allowed or NO_ROWS)
+
+    def params(self) -> dict:
+        """The limit alone as SQL parameters (empty lists = no limit)."""
+        return {"stations": Limit.clamp((), self.stations), "routes": Limit.clamp((), self.routes)}
+
 
 @dataclass(frozen=True)
 class Scope:
@@ -44,6 +85,7 @@ class Scope:
     btypes: tuple[str, ...] = ()
     markets: tuple[str, ...] = ()
     customer: int | None = None  # one customer (a drill-down, or a store on the nine-grid)
+    limit: Limit | None = None  # the signed-in role's rows; applied to every query's parameters
 
     @property
     def days(self) -> int:
@@ -58,14 +100,19 @@ class Scope:
         }
 
     def filter_params(self) -> dict:
-        """The customer filters alone, for queries that take no period."""
+        """The customer filters alone, for queries that take no period; cut to the role's limit."""
+        limit = self.limit or Limit()
         return {
-            "stations": list(self.stations),
-            "routes": list(self.routes),
+            "stations": Limit.clamp(self.stations, limit.stations),
+            "routes": Limit.clamp(self.routes, limit.routes),
             "btypes": list(self.btypes),
             "markets": list(self.markets),
             "customer": self.customer,
         }
+
+    def limit_params(self) -> dict:
+        """The role's limit alone, without the filters: for finding one customer by id or by text."""
+        return (self.limit or Limit()).params()
 
     def without_customer(self) -> Scope:
         return replace(self, customer=None)
@@ -160,9 +207,13 @@ def _pick(values: Sequence[str], allowed, key: str, notices: list[Notice], reaso
 
 
 def scope_from_query(
-    query: Mapping[str, Sequence[str]], catalog: Catalog, extra_keys: frozenset[str] = frozenset()
+    query: Mapping[str, Sequence[str]],
+    catalog: Catalog,
+    extra_keys: frozenset[str] = frozenset(),
+    limit: Limit | None = None,
 ) -> Parsed:
-    """Read the scope from URL query params; what is unknown or malformed is dropped with a notice."""
+    """Read the scope from URL query params; what is unknown or malformed is dropped with a notice,
+    and so is a station or route outside the role's `limit` (the scope carries the limit)."""
     notices: list[Notice] = []
     default = default_scope(catalog)
 
@@ -197,11 +248,18 @@ def scope_from_query(
     if not date_from:
         date_from, date_to = default.date_from, default.date_to
 
+    allowed = limit or Limit()
     stations = _pick(query.get("station", ()), catalog.stations, "station", notices, "unknown_station")
+    for station in stations:
+        if not allowed.allows_station(station):
+            notices.append(Notice("station", station, "not_permitted"))
+    stations = tuple(s for s in stations if allowed.allows_station(s))
     known_routes = _pick(query.get("route", ()), catalog.routes, "route", notices, "unknown_route")
     routes = []
     for route in known_routes:
-        if stations and catalog.routes[route] not in stations:
+        if not allowed.allows(catalog.routes[route], route):
+            notices.append(Notice("route", route, "not_permitted"))
+        elif stations and catalog.routes[route] not in stations:
             notices.append(Notice("route", route, "route_outside_station"))
         else:
             routes.append(route)
@@ -221,7 +279,7 @@ def scope_from_query(
         notices.append(Notice("lang", lang_values[0], "unknown_code"))
 
     return Parsed(
-        Scope(date_from, date_to, stations, tuple(routes), btypes, markets, customer),
+        Scope(date_from, date_to, stations, tuple(routes), btypes, markets, customer, limit),
         lang,
         notices,
     )

@@ -15,6 +15,7 @@ from dashboard.scope import (
     BUSINESS_TYPES,
     MARKET_TYPES,
     Catalog,
+    Limit,
     Notice,
     Scope,
     default_scope,
@@ -49,8 +50,14 @@ def _catalog(version: float) -> Catalog:
     return load_catalog(run)
 
 
+def limit() -> Limit | None:
+    """The signed-in role's row limit (None: every row)."""
+    return st.session_state.get("_limit")
+
+
 def catalog() -> Catalog:
-    return _catalog(db_version())
+    """What the filters offer: only the stations and routes the signed-in role may see."""
+    return _catalog(db_version()).within(limit())
 
 
 def lang() -> str:
@@ -70,7 +77,7 @@ def customer_name(customer_id: int | None) -> str | None:
     """The shop name of a customer id, or None when there is no such customer."""
     if customer_id is None:
         return None
-    found = run("filters/customer", {"customer_id": customer_id})
+    found = run("filters/customer", {"customer_id": customer_id, **(limit() or Limit()).params()})
     return None if found.empty else str(found.shop_name[0])
 
 
@@ -108,7 +115,7 @@ def _read_url(cat: Catalog) -> None:
     state = st.session_state
     if "_scope" in state and (not query or query == state.get("_written_query")):
         return
-    parsed = scope_from_query(query, cat)
+    parsed = scope_from_query(query, _catalog(db_version()), limit=limit())  # outside the limit: notice
     scope, found = parsed.scope, list(parsed.notices)
     if scope.customer is not None and customer_name(scope.customer) is None:
         found.append(Notice("customer", str(scope.customer), "unknown_customer"))
@@ -195,7 +202,14 @@ def sidebar(cat: Catalog) -> Scope:
         st.caption(t("app.data_range", lang_code, first=cat.first_day, last=cat.last_day))
 
     scope = Scope(
-        period[0], period[1], tuple(stations), tuple(routes), tuple(btypes), tuple(markets or ()), customer
+        period[0],
+        period[1],
+        tuple(stations),
+        tuple(routes),
+        tuple(btypes),
+        tuple(markets or ()),
+        customer,
+        limit(),
     )
     state["_scope"] = scope
     return scope

@@ -16,7 +16,7 @@ web.header(t("customer.heading", lang))
 text = st.text_input(
     t("customer.search", lang), placeholder=t("customer.search_placeholder", lang), key="cp_search"
 )
-matches = customer.search(web.run, text)
+matches = customer.search(web.run, text, scope)
 if text.strip() and matches.empty:
     st.warning(t("customer.no_match", lang))
 elif not matches.empty:

@@ -1,5 +1,6 @@
-"""Shared fixtures: the hand-checkable fixture DB, the demo DB (built once when missing), and for browser
-tests one `streamlit run` server on the demo DB with Playwright driving Debian's Chromium."""
+"""Shared fixtures: the hand-checkable fixture DB, the demo DB (built once when missing), the test users
+(one password for all, see TEST_USERS) and a test audit log, and for browser tests one `streamlit run`
+server on the demo DB with Playwright driving Debian's Chromium."""
 
 import os
 import re
@@ -13,10 +14,39 @@ from pathlib import Path
 
 import pytest
 
-from dashboard import store
+from dashboard import store, users
 from tests.fixture_db import build_fixture
 
 ARTIFACTS = Path(__file__).parent / "artifacts"
+
+# Users for the demo DB (stations HT, GD; customer manager CM05) and the fixture DB (S1; CM1).
+TEST_PASSWORD = "test-password-0"
+TEST_USERS = (
+    users.User("admin", "admin", "测试管理员"),
+    users.User("manager", "manager", "测试经理"),
+    users.User("viewer", "viewer", "测试访客"),
+    users.User("head_ht", "station_head", "寒亭站长", station="HT"),
+    users.User("head_gd", "station_head", "固堤站长", station="GD"),
+    users.User("cm05", "customer_manager", "冯华兰", staff_id="CM05"),
+    users.User("head_s1", "station_head", "东站站长", station="S1"),
+    users.User("cm1", "customer_manager", "王客经", staff_id="CM1"),
+    users.User("cm2", "customer_manager", "李客经", staff_id="CM2"),
+)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def test_users(tmp_path_factory) -> Path:
+    """The users file and audit log of every test (and of the servers they start), not data/'s."""
+    from argon2 import PasswordHasher
+
+    folder = tmp_path_factory.mktemp("auth")
+    quick = PasswordHasher(time_cost=1, memory_cost=8192, parallelism=1)  # the hash names its own cost
+    hashed = quick.hash(TEST_PASSWORD)
+    path = folder / "users.toml"
+    users.write_users(path, [users.User(**{**u.__dict__, "password_hash": hashed}) for u in TEST_USERS])
+    os.environ["DASHBOARD_USERS"] = str(path)
+    os.environ["DASHBOARD_AUDIT"] = str(folder / "audit.duckdb")
+    return path
 
 
 @pytest.fixture(scope="session")

@@ -54,7 +54,9 @@ def run(tmp_path_factory):
     ],
 )
 def test_search(run, text, expected):
-    assert customer.search(run, text)["customer_id"].tolist()[: len(expected) or None] == expected
+    assert (
+        customer.search(run, text, Scope(*OCT))["customer_id"].tolist()[: len(expected) or None] == expected
+    )
 
 
 def test_profile_rows_and_next_visit_rules(run):

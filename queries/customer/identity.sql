@@ -1,9 +1,10 @@
--- One customer's identity and classification, its route, station, customer manager and inspector.
+-- One customer's identity and classification, its route, station, customer manager and inspector;
+-- none when the customer is outside the role's limit ($stations, $routes: empty = no limit).
 with
 
 customer as (
-    select *
-    from customers
+    select * exclude (station_id)
+    from scoped_customers($stations::varchar[], $routes::varchar[], []::varchar[], []::varchar[], $customer_id::bigint)
     where customer_id = $customer_id::bigint
 ),
 

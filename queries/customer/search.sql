@@ -1,5 +1,6 @@
 -- Customers whose shop name, owner or licence number matches the user's text (bound, never formatted):
 -- exact licence first, then substrings, then the nearest by Jaro-Winkler similarity; at most 20 rows.
+-- Only customers within the role's limit ($stations, $routes: empty = no limit).
 with
 
 needle as (
@@ -25,7 +26,7 @@ candidates as (
             jaro_winkler_similarity(lower(customers.shop_name), needle.text),
             jaro_winkler_similarity(lower(customers.owner_name), needle.text)
         ) as similarity
-    from customers
+    from scoped_customers($stations::varchar[], $routes::varchar[], []::varchar[], []::varchar[], null) as customers
     join routes on routes.route_id = customers.route_id
     join stations on stations.station_id = routes.station_id
     cross join needle
