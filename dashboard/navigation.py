@@ -33,5 +33,7 @@ PAGES = [
         "customer-profile",
         roles=frozenset({"admin", "manager", "station_head", "customer_manager"}),  # one store: not viewer
     ),
-    PageSpec("pages/data.py", "nav.data", ":material/upload_file:", "data-import", roles=frozenset({"admin"})),
+    PageSpec(
+        "pages/data.py", "nav.data", ":material/upload_file:", "data-import", roles=frozenset({"admin"})
+    ),
 ]
