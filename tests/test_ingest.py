@@ -165,3 +165,46 @@ def test_templates_import_into_an_empty_store(tmp_path):
     assert outcome.exit_code == 0, [f.rejects for f in outcome.files]
     assert {f.table: f.n_new for f in outcome.files} == {t: 2 for t in spec.load_order()}
     assert os.path.exists(db)
+
+
+def test_updates_of_rows_others_point_at(fixture_db, tmp_path):
+    """A customer moved to another route with a new licence, a route given to another manager, a staff
+    member moved to another station: DuckDB refuses these as plain updates (rows point at them); the
+    import replaces them and keeps every row that points at them."""
+    db = tmp_path / "s.duckdb"
+    shutil.copyfile(fixture_db, db)
+
+    def counts():
+        con = store.connect(db)
+        try:
+            return {t: con.table(t).aggregate("count(*)").fetchall()[0][0] for t in spec.load_order()}
+        finally:
+            con.close()
+
+    before = counts()
+    customers = (
+        "客户编码,许可证号,客户名称,负责人,线路编码,经营业态,市场类型,经营规模,档位,信用等级,经度,纬度,开业日期,经营状态\n"
+        "1,370703009991,张记便利(新),张小明,R2,食杂店,城镇,中,12,AA,119.201,36.801,2020-01-01,正常经营\n"
+        "2,370703000002,好邻居便利店,王芳,R1,便利店,城镇,中,21,AAA,119.202,36.802,2019-05-01,正常经营\n"
+    )
+    routes = "线路编码,服务站编码,线路名称,客户经理编码,专管员编码,走访日\nR1,S1,东站1线,CM2,IN1,1\n"
+    staff = "人员编码,姓名,岗位,服务站编码,联系电话\nCM1,王客经,客户经理,S2,13800000001\n"
+    files = [
+        ("customers.csv", customers.encode()),
+        ("routes.csv", routes.encode()),
+        ("staff.csv", staff.encode()),
+    ]
+    outcome = run_import(files, db)
+    assert outcome.exit_code == 0
+    assert [(f.n_new, f.n_updated, f.n_unchanged) for f in outcome.files] == [(0, 2, 0), (0, 1, 0), (0, 1, 0)]
+    assert counts() == before  # nothing lost, nothing doubled
+    con = store.connect(db)
+    got = con.sql(
+        "select license_no, shop_name, route_id, phone from customers where customer_id = 1"
+    ).fetchall()
+    assert got == [("370703009991", "张记便利(新)", "R2", "13900000001")]  # phone: not in the file, kept
+    assert con.sql("select customer_manager_id from routes where route_id = 'R1'").fetchall() == [("CM2",)]
+    assert con.sql("select station_id from staff where staff_id = 'CM1'").fetchall() == [("S2",)]
+    con.close()
+    again = run_import(files, db)
+    assert [(f.n_updated, f.n_unchanged) for f in again.files] == [(0, 2), (0, 1), (0, 1)]

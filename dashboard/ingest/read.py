@@ -12,7 +12,9 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import decimal
+import functools
 import io
+import itertools
 import math
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
@@ -20,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePath
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 CHUNK = 100_000  # rows turned into arrow arrays at a time: bounds the memory of Python strings
 DELIMITERS = (",", "\t", ";", "|")
@@ -174,43 +177,40 @@ def _read_rows(rows: Iterable[list[str]], find_header, progress, fmt: str, sheet
     while header and not header[-1]:
         header.pop()  # trailing empty header cells (",,," at a row's end) are not columns
     width = len(header)
-    pending: list[list[str]] = []
-    numbers: list[int] = []
     chunks: list[list[pa.Array]] = []
     number_chunks: list[pa.Array] = []
     short: list[tuple[int, int, str]] = []
-
-    def flush():
-        if not pending:
-            return
-        chunks.append([pa.array(col, pa.string()) for col in zip(*pending, strict=True)])
-        number_chunks.append(pa.array(numbers, pa.int64()))
-        pending.clear()
-        numbers.clear()
-
-    row_no = at + 1
+    rest = itertools.chain(head[at + 1 :], it)
+    row_no = at + 1  # the spreadsheet row of the last record read
     try:
-        for row in _chain(head[at + 1 :], it):
-            row_no += 1
-            if len(row) != width:
-                if len(row) > width and not any(c.strip() for c in row[width:]):
-                    row = row[:width]  # trailing empty cells beyond the header
-                elif not any(c.strip() for c in row):
-                    continue  # a blank line
-                else:
-                    short.append((row_no, len(row), _joined(row)))
-                    continue
-            if not any(c.strip() for c in row):
-                continue
-            pending.append(row)
-            numbers.append(row_no)
-            if len(pending) >= CHUNK:
-                flush()
-                if progress:
-                    progress(row_no)
+        while chunk := list(itertools.islice(rest, CHUNK)):
+            first = row_no + 1
+            row_no += len(chunk)
+            if all(len(row) == width for row in chunk):  # the usual case: no row to look at alone
+                kept, numbers = chunk, range(first, row_no + 1)
+            else:
+                kept, numbers = [], []
+                for k, row in enumerate(chunk):
+                    if len(row) != width:
+                        if len(row) > width and not any(c.strip() for c in row[width:]):
+                            row = row[:width]  # trailing empty cells beyond the header
+                        elif not any(c.strip() for c in row):
+                            continue  # a blank line
+                        else:
+                            short.append((first + k, len(row), _joined(row)))
+                            continue
+                    kept.append(row)
+                    numbers.append(first + k)
+            if kept:
+                columns = [pa.array(col, pa.string()) for col in zip(*kept, strict=True)]
+                blank = functools.reduce(pc.and_, [pc.equal(pc.utf8_trim_whitespace(c), "") for c in columns])
+                keep = pc.invert(blank)  # rows of empty cells only (",,,") are skipped like blank lines
+                chunks.append([c.filter(keep) for c in columns])
+                number_chunks.append(pa.array(numbers, pa.int64()).filter(keep))
+            if progress:
+                progress(row_no)
     except csv.Error as error:
         raise Refused("unreadable", detail=f"row {row_no + 1}: {error}") from None
-    flush()
     if not number_chunks and not short:
         raise Refused("no_rows")
     columns = [
@@ -221,11 +221,6 @@ def _read_rows(rows: Iterable[list[str]], find_header, progress, fmt: str, sheet
         pa.chunked_array(number_chunks, pa.int64()) if number_chunks else pa.chunked_array([], pa.int64())
     )
     return Sheet(header, at + 1, columns, numbers_all, short, fmt=fmt, sheet_name=sheet)
-
-
-def _chain(first: list, rest: Iterator) -> Iterator:
-    yield from first
-    yield from rest
 
 
 def _joined(row: list[str]) -> str:

@@ -33,7 +33,6 @@ _DATE = (
 )
 _MONTH = r"^(?P<y>\d{4})(?:[-/.年](?P<m>\d{1,2})月?|(?P<m2>\d{2}))$"
 _SERIAL = r"^\d{4,5}(\.\d+)?$"
-_FORMULA = r"^[=@]"
 _TEXT_FORMULA = r"^[+\-][^\d\s.]"
 _CONTROL = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"
 
@@ -57,6 +56,14 @@ def clean(cells: pa.ChunkedArray) -> pa.ChunkedArray:
     return pc.if_else(empty, pa.scalar(None, pa.string()), trimmed)
 
 
+def _without(a, chars: str):
+    """The cells without these characters (literal passes, only where some cell has one: fast)."""
+    for ch in chars:
+        if pc.any(pc.match_substring(a, ch)).as_py():
+            a = pc.replace_substring(a, ch, "")
+    return a
+
+
 def _folded(a) -> pa.ChunkedArray:
     """Full-width digits and punctuation folded to ASCII (１２：３０ -> 12:30)."""
     return pc.utf8_normalize(a, "NFKC")
@@ -74,9 +81,10 @@ def parse(cells: pa.ChunkedArray, col: spec.Column) -> tuple[pa.ChunkedArray, li
         problems.append(
             Problem(long, "too_long", {"max": MAX_CELL if col.kind != spec.TEXT else col.max_len})
         )
-    formula = bools(pc.match_substring_regex(a, _FORMULA))
-    if col.kind in (spec.TEXT, spec.CODE_ID, spec.CODE, spec.PHONE):
-        formula |= bools(pc.match_substring_regex(a, _TEXT_FORMULA))
+    formula = bools(pc.starts_with(a, "=")) | bools(pc.starts_with(a, "@"))
+    signed = bools(pc.starts_with(a, "+")) | bools(pc.starts_with(a, "-"))
+    if col.kind in (spec.TEXT, spec.CODE_ID, spec.CODE, spec.PHONE) and signed.any():
+        formula |= signed & bools(pc.match_substring_regex(a, _TEXT_FORMULA))
     if formula.any():
         problems.append(Problem(formula & ~long, "formula"))
     skip = long | formula
@@ -113,7 +121,7 @@ def _num(x: float) -> str:
 
 def _numbers(a) -> tuple[pa.ChunkedArray, np.ndarray]:
     """Numbers with thousands separators, ¥ and 元 allowed; (float values, which cells parsed)."""
-    s = pc.replace_substring_regex(_folded(a), r"[,\s¥元]", "")
+    s = _without(_folded(a), ", ¥元\t")
     ok = pc.match_substring_regex(s, _NUMBER)
     x = pc.cast(pc.if_else(ok, s, pa.scalar(None, pa.string())), pa.float64())
     good = bools(ok) & bools(pc.is_finite(pc.fill_null(x, 0.0)))
@@ -129,7 +137,7 @@ def _float(a, col):
 
 def _decimal(a, col):
     """Kept as the cleaned text: DuckDB casts it to DECIMAL exactly (no float on the way)."""
-    s = pc.replace_substring_regex(_folded(a), r"[,\s¥元]", "")
+    s = _without(_folded(a), ", ¥元\t")
     x, good = _numbers(a)
     present = bools(pc.is_valid(a))
     problems = [Problem(present & ~good, "not_number"), *_range(x.to_numpy(zero_copy_only=False), col, good)]
@@ -143,9 +151,11 @@ def _decimal(a, col):
 
 
 def _int(a, col):
-    s = pc.replace_substring_regex(_folded(a), r"[,\s]", "")
+    s = _without(_folded(a), ", \t")
     ok = pc.match_substring_regex(s, _INTEGER)
-    digits = pc.replace_substring_regex(pc.if_else(ok, s, pa.scalar(None, pa.string())), r"\.0*$", "")
+    digits = pc.if_else(ok, s, pa.scalar(None, pa.string()))
+    if pc.any(pc.match_substring(digits, ".")).as_py():
+        digits = pc.replace_substring_regex(digits, r"\.0*$", "")
     x = pc.cast(digits, pa.int64())
     good = bools(ok)
     present = bools(pc.is_valid(a))
@@ -156,7 +166,9 @@ def _int(a, col):
 
 
 def _code_id(a, col):
-    s = pc.replace_substring_regex(_folded(a), r"^(\d+)\.0+$", r"\1")
+    s = _folded(a.combine_chunks() if isinstance(a, pa.ChunkedArray) else a)
+    if pc.any(pc.match_substring(s, ".")).as_py():  # 370703001.0 from a spreadsheet's number cell
+        s = pc.replace_substring_regex(s, r"^(\d+)\.0+$", r"\1")
     ok = bools(pc.match_substring_regex(s, r"^[A-Za-z0-9_\-]{1,32}$"))
     present = bools(pc.is_valid(a))
     return pc.if_else(pa.array(ok), s, pa.scalar(None, pa.string())), [Problem(present & ~ok, "bad_id")]
@@ -175,7 +187,7 @@ def _phone(a, col):
 
 
 def _license(a, col):
-    s = pc.replace_substring_regex(_folded(a), r"\s", "")
+    s = _without(_folded(a), " \t")
     ok = bools(pc.match_substring_regex(s, r"^\d{12}$"))
     as_number = bools(pc.match_substring_regex(s, r"^\d(\.\d+)?[eE]\+?\d+$"))
     present = bools(pc.is_valid(a))
@@ -196,23 +208,51 @@ def _bool(a, col):
 
 
 def _code(a, col):
+    """Codes from their labels; the few distinct cells are looked up once (a column is mostly repeats)."""
     mapping = spec.code_map(col.code_kind, col.codes)
     keys = pa.array(list(mapping))
     codes = pa.array(list(mapping.values()))
-    s = pc.replace_substring_regex(pc.utf8_lower(_folded(a)), r"[\s_\-·.]+", "")
-    at = pc.index_in(s, value_set=keys)
-    values = pc.take(codes, pc.fill_null(at, 0))
-    found = bools(pc.is_valid(at))
+    encoded = pc.dictionary_encode(a.combine_chunks() if isinstance(a, pa.ChunkedArray) else a)
+    distinct = pc.replace_substring_regex(pc.utf8_lower(_folded(encoded.dictionary)), r"[\s_\-·.]+", "")
+    at = pc.index_in(distinct, value_set=keys)
+    code_of = pc.if_else(pc.is_valid(at), pc.take(codes, pc.fill_null(at, 0)), pa.scalar(None, pa.string()))
+    values = pc.take(code_of, encoded.indices)
+    found = bools(pc.is_valid(values))
     present = bools(pc.is_valid(a))
-    values = pc.if_else(pa.array(found), values, pa.scalar(None, pa.string()))
     if col.code_kind == "scale":  # stored as a number 1-3
         values = pc.cast(values, pa.int64())
     return values, [Problem(present & ~found, "unknown_code", {"kind": col.code_kind or col.name})]
 
 
 def _datetimes(a) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(timestamps as datetime64[us], which cells parsed, which had a time of day)."""
+    """(timestamps as datetime64[us], which cells parsed, which had a time of day).
+
+    Cells already in ISO form (2026-10-03 08:30:00, 2026-10-03) take a fast path; the rest the regex.
+    """
     s = _folded(a)
+    out = np.full(len(s), np.datetime64("NaT"), dtype="datetime64[us]")
+    has_time = np.zeros(len(s), dtype=bool)
+    todo = bools(pc.is_valid(s))
+    for form, timed in (("%Y-%m-%d %H:%M:%S", True), ("%Y-%m-%d", False)):
+        if not todo.any():
+            break
+        ts = pc.strptime(s, form, "us", True)
+        back = pc.cast(pc.cast(ts, pa.timestamp("s")) if timed else pc.cast(ts, pa.date32()), pa.string())
+        same = bools(pc.equal(back, s)) & todo  # reads back the same: a real date (not 2026-02-30)
+        if same.any():
+            out = np.where(same, ts.to_numpy(zero_copy_only=False).astype("datetime64[us]"), out)
+            has_time |= same & timed
+            todo &= ~same
+    if not todo.any():
+        return out, ~np.isnat(out), has_time
+    idx = np.flatnonzero(todo)
+    rest, rest_ok, rest_time = _datetimes_slow(s.take(pa.array(idx)))
+    out[idx] = rest
+    has_time[idx] = rest_time
+    return out, ~np.isnat(out), has_time
+
+
+def _datetimes_slow(s) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     out = np.full(len(s), np.datetime64("NaT"), dtype="datetime64[us]")
     parts = pc.extract_regex(s, _DATE)
     matched = bools(pc.is_valid(parts))
