@@ -208,3 +208,29 @@ def test_updates_of_rows_others_point_at(fixture_db, tmp_path):
     con.close()
     again = run_import(files, db)
     assert [(f.n_updated, f.n_unchanged) for f in again.files] == [(0, 2), (0, 1), (0, 1)]
+
+
+def test_a_named_sheet_of_a_workbook(fixture_db, tmp_path):
+    import io
+
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.active.title = "说明"
+    book.active.append(["这张表是说明，不是数据"])
+    sheet = book.create_sheet("服务站")
+    for row in [
+        ["服务站编码", "服务站名称", "乡镇代码", "经度", "纬度"],
+        ["S9", "北站", 370703009, 119.3, 36.9],
+    ]:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    db = tmp_path / "s.duckdb"
+    shutil.copyfile(fixture_db, db)
+    first = run_import([("站点.xlsx", buffer.getvalue())], db, dry_run=True)
+    assert first.files[0].refusal[0] == "no_header"  # the first sheet holds no table
+    missing = run_import([("站点.xlsx", buffer.getvalue())], db, sheet="没有", dry_run=True)
+    assert missing.files[0].refusal == ("no_sheet", {"sheet": "没有", "sheets": "说明, 服务站"})
+    named = run_import([("站点.xlsx", buffer.getvalue())], db, sheet="服务站")
+    assert named.exit_code == 0 and named.files[0].n_new == 1
