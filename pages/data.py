@@ -88,6 +88,8 @@ if (done := state.get("ing_done")) is not None:
     st.subheader(t("ingest.report_applied", lang))
     if done.error == "busy":
         st.warning(t("ingest.busy", lang))
+    elif done.error:
+        st.error(t("ingest.failed", lang, error=done.error))
     elif done.exit_code == 0:
         st.success(t("ingest.done_ok", lang))
     elif done.exit_code == 1:

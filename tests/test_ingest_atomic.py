@@ -121,6 +121,7 @@ def _check(data: bytes, name: str, base_path: Path, base_digest: dict, tmp: Path
     db = tmp / "store.duckdb"
     shutil.copyfile(base_path, db)
     outcome = run_import([(name, data)], db, user="hypothesis")  # must not raise
+    assert outcome.error is None, outcome.error  # nor fail inside
     state = digest(db)
     f = outcome.files[0]
     if outcome.exit_code == 2:

@@ -89,7 +89,8 @@ def main(args: argparse.Namespace) -> int:
     if bar is not None:
         bar.close()
     if outcome.error:
-        print(t("ingest.busy", lang) if outcome.error == "busy" else outcome.error, file=sys.stderr)
+        why = t("ingest.busy", lang) if outcome.error == "busy" else t("ingest.failed", lang, error=outcome.error)
+        print(why, file=sys.stderr)
     rejects = report.rejects_frame(outcome.rejects(), lang)
     if args.rejects:
         from dashboard.downloads import csv_bytes
