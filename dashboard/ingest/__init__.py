@@ -129,7 +129,7 @@ def run_import(
             _check_and_apply(work, files, parsed, outcome, user, tell, preview_rows)
     except apply.Busy:
         outcome.error = "busy"
-    except Exception as error:  # noqa: BLE001 - whatever broke, the live store is untouched: say so
+    except Exception as error:  # whatever broke, the live store is untouched: say so
         outcome.error = f"{type(error).__name__}: {error}"
         outcome.applied = False
     outcome.seconds = time.perf_counter() - started

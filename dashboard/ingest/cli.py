@@ -89,7 +89,11 @@ def main(args: argparse.Namespace) -> int:
     if bar is not None:
         bar.close()
     if outcome.error:
-        why = t("ingest.busy", lang) if outcome.error == "busy" else t("ingest.failed", lang, error=outcome.error)
+        why = (
+            t("ingest.busy", lang)
+            if outcome.error == "busy"
+            else t("ingest.failed", lang, error=outcome.error)
+        )
         print(why, file=sys.stderr)
     rejects = report.rejects_frame(outcome.rejects(), lang)
     if args.rejects:
