@@ -68,8 +68,8 @@ def sniff_format(name: str, data: bytes) -> str:
     if data[:4] == b"PK\x03\x04":
         try:
             names = zipfile.ZipFile(io.BytesIO(data)).namelist()
-        except (zipfile.BadZipFile, ValueError, OSError):
-            raise Refused("bad_xlsx") from None
+        except (zipfile.BadZipFile, ValueError, OSError) as error:
+            raise Refused("bad_xlsx", detail=type(error).__name__) from None
         if "xl/workbook.xml" not in names:
             raise Refused("zip_not_xlsx")
         fmt = "xlsx"

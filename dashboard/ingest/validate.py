@@ -331,16 +331,8 @@ def _key_checks(table, c, rows, batch: Batch, file_name: str) -> list[tuple[str,
         owner_of = owners.drop_duplicates("v").set_index("v")["k"]
         other = value.map(owner_of)
         taken = other.notna().to_numpy() & present & (other.to_numpy() != ids.to_numpy())
-        out.append(
-            (
-                col,
-                Problem(
-                    taken,
-                    "unique_taken",
-                    {"owner": other.astype(object).where(other.notna(), "").astype(str).to_numpy()},
-                ),
-            )
-        )
+        owner = np.array([_key_text(v) for v in other], dtype=object)
+        out.append((col, Problem(taken, "unique_taken", {"owner": owner})))
     return [(col, p) for col, p in out if p.mask.any()]
 
 
@@ -400,6 +392,13 @@ def _rejects(problems, rows, cells, header_of, sheet: Sheet, mapping: Mapping) -
             )
         )
     return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=REJECT_COLUMNS)
+
+
+def _key_text(value) -> str:
+    """A key as people write it (1027, not 1027.0)."""
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return ""
+    return str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
 
 
 def _arg(value, i: int):
