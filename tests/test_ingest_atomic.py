@@ -165,7 +165,9 @@ def mutated(draw) -> bytes:
         kind = draw(
             st.sampled_from(["flip", "cut", "insert", "delete", "duplicate_line", "truncate", "encode"])
         )
-        at = draw(st.integers(0, max(0, len(data) - 1)))
+        if not data:
+            break
+        at = draw(st.integers(0, len(data) - 1))
         if kind == "flip":
             data[at] = draw(st.integers(0, 255))
         elif kind == "cut":
