@@ -3,6 +3,7 @@ one import at a time, and the app's connection reading a swapped-in file."""
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -234,3 +235,19 @@ def test_a_named_sheet_of_a_workbook(fixture_db, tmp_path):
     assert missing.files[0].refusal == ("no_sheet", {"sheet": "没有", "sheets": "说明, 服务站"})
     named = run_import([("站点.xlsx", buffer.getvalue())], db, sheet="服务站")
     assert named.exit_code == 0 and named.files[0].n_new == 1
+
+
+def test_the_write_statements_fit_the_spec():
+    """queries/ingest/write/: a delete per table on its key, an update per table others point at that
+    sets exactly the columns no index covers (a foreign-key or unique column is never updated in place)."""
+    referenced = {fk.table for t in spec.TABLES for fk in t.fks}
+    for table in spec.TABLES:
+        delete = store.load_query(f"ingest/write/delete/{table.name}").sql
+        assert f"delete from {table.name} as t" in delete
+        assert all(f"t.{k} = s.{k}" in delete for k in table.key)
+        if table.name not in referenced:
+            continue
+        update = store.load_query(f"ingest/write/update/{table.name}").sql
+        indexed = {fk.column for fk in table.fks} | set(table.unique)
+        plain = {c.name for c in table.columns} - set(table.key) - indexed
+        assert set(re.findall(r"^\s+(\w+) = s\.\1,?$", update, re.M)) == plain, table.name

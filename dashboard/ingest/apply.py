@@ -9,8 +9,9 @@ A crash or kill -9 before os.replace leaves the live file as it was (the next im
 stale work file); after it, the whole new file is live. The app notices the new modification time and
 reopens (dashboard/web.py, store.snapshot).
 
-The SQL here is table-generic: identifiers come from the schema spec (dashboard/ingest/spec.py),
-quoted, never from a file; values only ever travel as arrow tables or bound parameters.
+Rows travel as arrow tables through DuckDB's relation API (no SQL text); the deletes and in-place
+updates it has no call for are named statements, one per table, in queries/ingest/write/. Column names
+in the relation calls come from the schema spec (dashboard/ingest/spec.py), never from a file.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from dashboard import store
 from dashboard.ingest import spec
@@ -214,6 +216,15 @@ def _referenced(table: str) -> list[tuple[spec.Table, spec.ForeignKey]]:
     return [(t, fk) for t in spec.TABLES for fk in t.fks if fk.table == table]
 
 
+def _write(work: Work, statement: str, table: str, rows: str, hard: str | None = None) -> None:
+    """Run queries/ingest/write/<statement>/<table>.sql on the work copy, over the scratch table `rows`
+    (the view ingest_rows) and `hard` (ingest_hard). Temporary views: seen by this connection only."""
+    work.con.table(rows).create_view("ingest_rows", replace=True)
+    if hard is not None:
+        work.con.table(hard).create_view("ingest_hard", replace=True)
+    work.con.execute(store.load_query(f"ingest/write/{statement}/{table}").sql)
+
+
 def apply(work: Work, table: spec.Table, staged: str) -> None:
     """Upsert staged rows: insert new keys; rewrite changed rows (unchanged ones are left alone)."""
     con = work.con
@@ -227,62 +238,70 @@ def apply(work: Work, table: spec.Table, staged: str) -> None:
     rows.join(live.project(_cols(keys)), keys, how="anti").project(_cols(columns)).insert_into(table.name)
     if _count(con.table(changed)) == 0:
         return
-    on = " and ".join(f"t.{q(k)} = s.{q(k)}" for k in keys)
     if not _referenced(table.name):
         # no row points here: a changed row is deleted and inserted again
-        con.execute(f"delete from {q(table.name)} as t using {changed} as s where {on}")
+        _write(work, "delete", table.name, changed)
         con.table(changed).insert_into(table.name)
         return
     # DuckDB rewrites a row whose indexed column (a foreign key, a unique one) changes as delete +
-    # insert, which a row that others point at refuses; such rows go the long way (_rewrite).
-    indexed = [fk.column for fk in table.fks] + list(table.unique)
-    plain = [c for c in columns if c not in keys and c not in indexed]
+    # insert, which a row that others point at refuses; such rows go the long way (_rewrite), the
+    # others are updated in place.
     hard = work.scratch("h")
-    differs = " or ".join(f"s.{q(c)} is distinct from t.{q(c)}" for c in indexed) or "false"
-    con.execute(
-        f"create table {hard} as select s.* from {changed} as s "
-        f"join {q(table.name)} as t on {on} where {differs}"
-    )
-    if plain:
-        sets = ", ".join(f"{q(c)} = s.{q(c)}" for c in plain)
-        in_hard = " and ".join(f"h.{q(k)} = t.{q(k)}" for k in keys)
-        con.execute(
-            f"update {q(table.name)} as t set {sets} from {changed} as s where {on} "
-            f"and not exists (select 1 from {hard} as h where {in_hard})"
-        )
+    _hard_rows(work, table, changed).create(hard)
+    _write(work, "update", table.name, changed, hard)
     if _count(con.table(hard)):
         _rewrite(work, table, hard)
+
+
+def _hard_rows(work: Work, table: spec.Table, changed: str):
+    """The changed rows whose foreign-key or unique column differs from the stored row."""
+    con = work.con
+    keys = list(table.key)
+    indexed = [fk.column for fk in table.fks] + list(table.unique)
+    new = con.table(changed).to_arrow_table()
+    old = con.table(table.name).join(con.table(changed).project(_cols(keys)), keys, how="semi")
+    old = old.project(_cols([*keys, *indexed])).to_arrow_table()
+    probe = new.select(keys).append_column("_i", pa.array(np.arange(new.num_rows)))
+    matched = probe.join(old, keys, join_type="inner").sort_by("_i")
+    differs = np.zeros(new.num_rows, dtype=bool)
+    at = matched.column("_i").to_numpy()
+    for col in indexed:
+        a, b = new.column(col).take(pa.array(at)), matched.column(col)
+        same = pc.fill_null(pc.equal(a, b), False).to_numpy(zero_copy_only=False) | (
+            pc.is_null(a).to_numpy(zero_copy_only=False) & pc.is_null(b).to_numpy(zero_copy_only=False)
+        )
+        differs[at[~same]] = True
+    return con.from_arrow(new.filter(pa.array(differs)))
 
 
 def _rewrite(work: Work, table: spec.Table, rows: str) -> None:
     """Replace rows that other rows point at: set the pointing rows (and theirs) aside, delete them,
     replace the rows, put the others back, parents first."""
     con = work.con
-    aside: dict[str, list[str]] = {}
+    aside: dict[str, list] = {}
 
-    def collect(parent: spec.Table, parent_rows: str) -> None:
+    def collect(parent: spec.Table, parent_rows) -> None:
         for child, fk in _referenced(parent.name):
-            got = work.scratch("a")
-            con.execute(
-                f"create table {got} as select c.* from {q(child.name)} as c "
-                f"semi join {parent_rows} as p on c.{q(fk.column)} = p.{q(fk.ref)}"
-            )
-            if _count(con.table(got)):
-                aside.setdefault(child.name, []).append(got)
-                collect(child, got)
+            pointing = parent_rows.project(f"{q(fk.ref)} as {q(fk.column)}").distinct()
+            got = con.table(child.name).join(pointing, fk.column, how="semi")
+            name = work.scratch("a")
+            got.create(name)
+            if _count(con.table(name)):
+                aside.setdefault(child.name, []).append(con.table(name))
+                collect(child, con.table(name))
 
-    collect(table, rows)
+    collect(table, con.table(rows))
     order = spec.load_order()
     merged: dict[str, str] = {}
     for name in sorted(aside, key=order.index):
-        union = " union ".join(f"select * from {part}" for part in aside[name])
+        union = aside[name][0]
+        for part in aside[name][1:]:
+            union = union.union(part)
         merged[name] = work.scratch("m")
-        con.execute(f"create table {merged[name]} as {union}")
+        union.distinct().create(merged[name])
     for name in sorted(merged, key=order.index, reverse=True):
-        on = " and ".join(f"t.{q(k)} = s.{q(k)}" for k in spec.BY_NAME[name].key)
-        con.execute(f"delete from {q(name)} as t using {merged[name]} as s where {on}")
-    on = " and ".join(f"t.{q(k)} = s.{q(k)}" for k in table.key)
-    con.execute(f"delete from {q(table.name)} as t using {rows} as s where {on}")
+        _write(work, "delete", name, merged[name])
+    _write(work, "delete", table.name, rows)
     con.table(rows).insert_into(table.name)
     for name in sorted(merged, key=order.index):
         con.table(merged[name]).insert_into(name)

@@ -25,7 +25,7 @@ def visits_csv(con, rows: int, seed: int = 7) -> bytes:
         con.table("staff").filter("role = 'customer_manager'").project("staff_id").df().staff_id.to_numpy()
     )
     customers = con.table("customers").project("customer_id").df().customer_id.to_numpy()
-    first = int(con.sql("select coalesce(max(visit_id), 0) + 1 from visits").fetchall()[0][0])
+    first = int(con.table("visits").aggregate("coalesce(max(visit_id), 0) + 1").fetchall()[0][0])
     start = np.datetime64("2026-01-01T08:00:00") + rng.integers(0, 300 * 86400, rows).astype("timedelta64[s]")
     minutes = rng.integers(5, 60, rows)
     end = start + (minutes * 60).astype("timedelta64[s]")
