@@ -19,10 +19,11 @@ $(DB): .venv/ok $(DEMO_SRC)
 demo: .venv/ok
 	DASHBOARD_DB=$(DB) $(PY) -m dashboard demo --out $(DB)
 
-run: $(DB)
+run: system-deps $(DB)
 	DASHBOARD_DB=$(DB) $(PY) -m dashboard serve --server.port $(PORT)
 
-# Debian's chromium and a CJK font for the browser test (root on a fresh machine; skipped when present).
+# Debian's chromium and a CJK font: the browser test and the meeting pack's chart images (kaleido drives
+# chromium) need them (root on a fresh machine; skipped when present).
 system-deps:
 	@if [ ! -x /usr/bin/chromium ] || ! fc-list 2>/dev/null | grep -qi 'cjk'; then \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk; \

@@ -7,7 +7,7 @@ import streamlit as st
 
 from dashboard import store, web
 from dashboard.i18n import t
-from dashboard.navigation import PAGES
+from dashboard.navigation import PAGES, PRESENT
 
 # ---- page config -----------------------------------------------------------------------------
 st.set_page_config(page_title=t("app.title", web.lang()), page_icon="🏪", layout="wide")
@@ -38,7 +38,10 @@ pages = [
     )
     for spec in PAGES
 ]
-navigation = st.navigation(pages, position="hidden")
+present = st.Page(
+    PRESENT.script, title=t(PRESENT.title_key, lang), icon=PRESENT.icon, url_path=PRESENT.url_path
+)
+navigation = st.navigation([*pages, present], position="hidden")
 
 # A session's first run carries the main script's page hash, every later run the page's own; Streamlit
 # 1.67 treats that first switch as a page change and drops the user's first filter change. One rerun
@@ -47,7 +50,9 @@ if not st.session_state.get("_settled"):
     st.session_state["_settled"] = True
     st.rerun()
 web.write_url()
-web.page_menu(menu, pages)
+web.page_menu(menu, pages, present)
+if st.query_params.get("present") == "1" and navigation.url_path != PRESENT.url_path:
+    st.switch_page(present, query_params=web.present_query())  # ?present=1 on any page starts the slides
 
 url_notices = web.notices()
 if url_notices:

@@ -37,3 +37,6 @@ PAGES = [
         "pages/data.py", "nav.data", ":material/upload_file:", "data-import", roles=frozenset({"admin"})
     ),
 ]
+
+# Presentation mode: a page of its own (its URL is the switch), not in the menu.
+PRESENT = PageSpec("pages/present.py", "nav.present", ":material/slideshow:", "present")
