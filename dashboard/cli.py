@@ -1,5 +1,6 @@
 """python -m dashboard {serve,demo,import,kpis,export,bench,users,audit}: serve, build data, import
-files, print KPIs, make the meeting pack, measure the pages' queries, keep the users file, read the audit log."""
+files, print KPIs, make the meeting pack, measure the pages' queries, keep the users file, read the
+audit log."""
 
 from __future__ import annotations
 
