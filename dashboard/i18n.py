@@ -132,7 +132,8 @@ def fmt_yuan(value, lang: str = DEFAULT_LANG) -> str:
     if lang == "zh":
         for size, unit in ((1e8, "亿元"), (1e4, "万元")):
             if abs(n) >= size:
-                digits = 0 if abs(n) >= 1000 * size else 2  # 1,116万元, not 1,115.59万元
+                # three or four significant figures fit a card: 1,116万元, 163.6万元, 12.34万元
+                digits = 0 if abs(n) >= 1000 * size else 1 if abs(n) >= 100 * size else 2
                 return f"{n / size:,.{digits}f}{unit}"
         return f"{n:,.0f}元"
     for size, unit in ((1e9, "B"), (1e6, "M"), (1e3, "k")):

@@ -71,16 +71,10 @@ UNIT_COUNTS = {
     "received": "tickets.received",
 }
 
-# Columns of overview/trend.sql -> KPI names; the staff and nine-grid sparklines come from their areas.
-TREND_COLUMNS = {
-    "satisfaction_overall_mean": "satisfaction.overall_mean",
-    "response_sla_rate": "tickets.response_sla_rate",
-    "resolution_sla_rate": "tickets.resolution_sla_rate",
-    "closed_loop_rate": "tickets.closed_loop_rate",
-    "visits_done_rate": "visits.done_rate",
-    "training_coverage": "training.coverage",
-    "residency_avg_days_per_staff": "residency.avg_days_per_staff",
-    "gross_profit_yuan": "customers.gross_profit_yuan",
+# Columns of overview/trend.sql -> KPI names: the unit measures month by month (the gross profit itself
+# rather than its growth); the staff and nine-grid sparklines come from their areas.
+TREND_COLUMNS = {k: v for k, v in UNIT_MEASURES.items() if k != "gross_profit_yoy"} | {
+    "gross_profit_yuan": "customers.gross_profit_yuan"
 }
 
 

@@ -329,6 +329,7 @@ def table(data, key: str, name: str, pct_columns=(), download=None, **kwargs):
     from dashboard.downloads import csv_bytes, for_download, safe_name, xlsx_bytes
 
     frame = data.data if hasattr(data, "data") and hasattr(data, "format") else data
+    kwargs.setdefault("placeholder", "—")  # a missing value reads as a dash, not as "None"
     shown = st.dataframe(data, key=key, hide_index=True, width="stretch", **kwargs)
     plain = for_download(frame if download is None else download, pct_columns)
     scope = current_scope()
@@ -454,7 +455,9 @@ def show_slide(slide, lang_code: str) -> None:
         column.plotly_chart(fig, key=f"slide-fig-{slide.key}-{i}", config={"displayModeBar": False})
     if slide.table is not None and slide.key != "overview":
         st.markdown(f"**{slide.table_title}**")
-        st.dataframe(slide.table, hide_index=True, width="stretch", key=f"slide-table-{slide.key}")
+        st.dataframe(
+            slide.table, hide_index=True, width="stretch", key=f"slide-table-{slide.key}", placeholder="—"
+        )
     for line in slide.notes:
         st.markdown(f"- {line}" if not line.endswith((":", "：")) else f"**{line}**")
 

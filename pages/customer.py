@@ -75,7 +75,10 @@ with tabs[0]:
         board, skus = st.columns([2, 3])
         board.plotly_chart(charts.nine_grid_board(grid.cells(), lang, period), key="cp_board")
         drops = grid.skus[grid.skus["action"] != "keep"]
-        skus.dataframe(tables.nine_grid_skus(drops, lang), hide_index=True, width="stretch", key="cp_skus")
+        with skus:
+            web.table(
+                tables.nine_grid_skus(drops, lang), "cp_skus", t("customer.nine_grid", lang, period=period)
+            )
 
 with tabs[1]:
     st.plotly_chart(charts.customer_surveys(profile.surveys, customer.DIMENSIONS, lang), key="cp_surveys")
