@@ -143,7 +143,12 @@ def kpis(run: Runner, scope: Scope) -> dict:
 
 def monthly_slow_sellers(run: Runner, scope: Scope, months: list[date]) -> dict[date, int | None]:
     """nine_grid.slow_sellers of each month as a period of its own, from one query for all months."""
-    frame = run("nine_grid/sku_months", {**scope.filter_params(), "months": months})
+    level = rollups.level(scope)
+    if scope.customer is None and level and rollups.ready(run):
+        given = {k: v for k, v in scope.filter_params().items() if k not in ("customer", "routes")}
+        frame = run("nine_grid/sku_months_monthly", {**given, "months": months, "level": level})
+    else:
+        frame = run("nine_grid/sku_months", {**scope.filter_params(), "months": months})
     found = {}
     for month in months:
         part = frame[pd.to_datetime(frame["month"]).dt.date == month]

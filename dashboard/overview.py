@@ -13,7 +13,7 @@ from datetime import date
 
 import pandas as pd
 
-from dashboard import kpis, nine_grid, staff, tickets
+from dashboard import kpis, nine_grid, rollups, staff, tickets
 from dashboard.i18n import fmt_count, fmt_delta, fmt_number, fmt_pct, fmt_yuan, t
 from dashboard.kpis import Runner, plain
 from dashboard.scope import Scope, add_months, month_end
@@ -129,7 +129,8 @@ def trend(run: Runner, scope: Scope, months: list[date], composite: dict | None 
         "months": months,
         **{k: goal[k] for k in ("response_target_hours", "resolution_kinds", "resolution_hours")},
     }
-    frame = run("overview/trend", params).set_index("month").rename(columns=TREND_COLUMNS)
+    query = "overview/trend_monthly" if rollups.ready(run) else "overview/trend"  # months are whole
+    frame = run(query, params).set_index("month").rename(columns=TREND_COLUMNS)
     frame.index = [pd.Timestamp(m).date() for m in frame.index]
     frame = frame[list(TREND_COLUMNS.values())].astype("float64")
     spans = [(m, month_end(m)) for m in months]
@@ -151,7 +152,8 @@ def units(run: Runner, scope: Scope) -> pd.DataFrame:
     last_year = scope.last_year()
     low_score = float(settings()["satisfaction"]["low_score"])
     params = {**scope.params(), "ly_from": last_year.date_from, "ly_to": last_year.date_to}
-    frame = run("overview/units", {**params, "low_score": low_score})
+    query = "overview/units_monthly" if rollups.usable(run, scope) else "overview/units"
+    frame = run(query, {**params, "low_score": low_score})
     rates = run("tickets/ranking", tickets.target_params(scope))
     rates = rates[rates.unit.isin(["station", "route"])]
     columns = ["unit", "unit_id", "received", "response_sla_rate", "resolution_sla_rate", "closed_loop_rate"]

@@ -12,7 +12,7 @@ from functools import partial
 import pandas as pd
 import pytest
 
-from dashboard import nine_grid, rollups, satisfaction, staff, store
+from dashboard import nine_grid, overview, rollups, satisfaction, staff, store
 from dashboard.catalog import load_catalog
 from dashboard.kpis import all_kpis
 from dashboard.scope import Limit, Scope
@@ -121,6 +121,25 @@ def test_the_rollups_are_what_the_pages_read(demo_con):
     all_kpis(run, Scope(date(2026, 10, 3), date(2026, 10, 30)))
     assert set(MONTHLY) <= set(run.names)
     assert not {f"{name}_monthly" for name in MONTHLY} & set(run.names)
+
+
+@pytest.mark.parametrize("index", range(10))
+def test_overview_page_identical(demo_con, index):
+    # the headline figures of the three periods, the sparklines and the ranked units
+    run = Recorder(demo_con)
+    scope = demo_scopes(None)[index]
+    fast, raw = both_ways(run, lambda r: overview.gather(r, scope, date(2024, 11, 1)))
+    assert (fast.current, fast.previous, fast.last_year) == (raw.current, raw.previous, raw.last_year)
+    pd.testing.assert_frame_equal(fast.trend, raw.trend, check_exact=True)
+    pd.testing.assert_frame_equal(fast.units, raw.units, check_exact=True)
+
+
+def test_the_overview_reads_the_rollups(demo_con):
+    run = Recorder(demo_con)
+    overview.gather(run, Scope(date(2026, 10, 1), date(2026, 10, 31)), date(2024, 11, 1))
+    names = set(run.names)
+    assert {"overview/trend_monthly", "overview/units_monthly", "nine_grid/sku_months_monthly"} <= names
+    assert not {"overview/trend", "overview/units", "nine_grid/sku_months", "staff/inputs"} & names
 
 
 @pytest.mark.parametrize("index", range(10))
