@@ -3,12 +3,13 @@ the sidebar scope filters kept in step with the URL, and the current scope and l
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pandas as pd
 import streamlit as st
 
-from dashboard import store
+from dashboard import access, store
 from dashboard.catalog import load_catalog
 from dashboard.i18n import label, t
 from dashboard.scope import (
@@ -41,8 +42,10 @@ def _cached_run(name: str, params: dict, version: float) -> pd.DataFrame:
 
 
 def run(name: str, params: dict | None = None) -> pd.DataFrame:
-    """Run a named query, cached on its name, parameters and the DB version."""
-    return _cached_run(name, dict(params or {}), db_version())
+    """Run a named query, cached on its name, parameters and the DB version; personal data comes back
+    masked for the signed-in role (dashboard/access.py), so every table and download is."""
+    frame = _cached_run(name, dict(params or {}), db_version())
+    return access.mask_frame(frame, getattr(st.session_state.get("_user"), "role", None))
 
 
 @st.cache_data(show_spinner=False)
@@ -51,7 +54,7 @@ def _catalog(version: float) -> Catalog:
 
 
 def limit() -> Limit | None:
-    """The signed-in role's row limit (None: every row)."""
+    """The signed-in role's row limit (dashboard/login.py sets it on every run)."""
     return st.session_state.get("_limit")
 
 
@@ -125,6 +128,15 @@ def _read_url(cat: Catalog) -> None:
     state["_notices_scope"] = scope
 
 
+def _keep_within(cat: Catalog) -> None:
+    """Drop filter values the role may not choose (the widgets offer only `cat`'s), and a customer
+    outside its limit; the scope's limit would cut them anyway."""
+    state = st.session_state
+    state["f_stations"] = [s for s in state.get("f_stations") or [] if s in cat.stations]
+    if state.get("f_customer") is not None and customer_name(state["f_customer"]) is None:
+        state["f_customer"] = None
+
+
 def _period(cat: Catalog, previous: Scope | None) -> tuple[date, date] | None:
     picked = st.date_input(
         t("filters.period", lang()),
@@ -145,6 +157,7 @@ def sidebar(cat: Catalog) -> Scope:
     """Draw the language switch and the scope filters; return the scope (see write_url for the URL)."""
     _read_url(cat)
     state = st.session_state
+    _keep_within(cat)
     with st.sidebar:
         st.segmented_control(
             t("app.language", lang()),
@@ -163,7 +176,7 @@ def sidebar(cat: Catalog) -> Scope:
         stations = st.multiselect(
             t("filters.stations", lang_code),
             options=list(cat.stations),
-            format_func=cat.stations.get,
+            format_func=lambda s: cat.stations.get(s, s),  # a forged value shows as itself
             placeholder=t("filters.all", lang_code),
             key="f_stations",
             persist_state="session",
@@ -173,7 +186,7 @@ def sidebar(cat: Catalog) -> Scope:
         routes = st.multiselect(
             t("filters.routes", lang_code),
             options=cat.routes_of(stations),
-            format_func=cat.route_names.get,
+            format_func=lambda r: cat.route_names.get(r, r),
             placeholder=t("filters.all", lang_code),
             key="f_routes",
             persist_state="session",
@@ -194,9 +207,9 @@ def sidebar(cat: Catalog) -> Scope:
             key="f_markets",
             persist_state="session",
         )
-        customer = state.get("f_customer")
+        customer = state.get("f_customer") if (limit() or Limit()).one_customer else None
         if customer is not None:
-            st.caption(t("filters.customer", lang_code, name=customer_name(customer) or customer))
+            st.caption(t("filters.customer", lang_code, name=plain(customer_name(customer) or customer)))
             st.button(t("filters.clear_customer", lang_code), on_click=_clear_customer, width="stretch")
         st.button(t("filters.reset", lang_code), on_click=_reset, args=(cat,), width="stretch")
         st.caption(t("app.data_range", lang_code, first=cat.first_day, last=cat.last_day))
@@ -230,7 +243,8 @@ def header(title: str) -> None:
 
     scope = current_scope()
     st.title(title)
-    st.caption(scope_line(scope, catalog(), lang(), customer_name(scope.customer)))
+    name = customer_name(scope.customer)
+    st.caption(scope_line(scope, catalog(), lang(), plain(name) if name else None))
 
 
 def show_cards(cards, help_text: str | None = None, per_row: int = 3) -> None:
@@ -270,6 +284,18 @@ def notices() -> list[Notice]:
 def notice_text(notice: Notice) -> str:
     """A notice for markdown: the URL's own text shown as code, so it can't make links or formatting."""
     return t(f"notices.{notice.reason}", lang(), key=as_code(notice.key), value=as_code(notice.value))
+
+
+_MARKUP = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:=])")
+
+
+def plain(text) -> str:
+    """Text from the data (or a user) for a markdown element: every markup character escaped, so a name
+    like 张*明, <b>x</b> or [x](http://y) shows as typed and never as emphasis, HTML or a link."""
+    text = str(text).replace("\n", " ")
+    for link in ("://", "www.", "@"):  # a zero-width space keeps markdown from making an autolink
+        text = text.replace(link, link[0] + "\u200b" + link[1:])
+    return _MARKUP.sub(r"\\\1", text)
 
 
 def as_code(text: str, limit: int = 120) -> str:

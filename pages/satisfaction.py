@@ -67,9 +67,9 @@ with side, st.container(border=True, key="sat-details"):
     st.subheader(t("satisfaction.details", lang))
     details = satisfaction.customer_details(figures.customers, pick["key"], lang) if pick else []
     if pick and pick["kind"] == "customer" and details:
-        st.markdown("\n".join(f"- **{name}**：{value}" for name, value in details))
+        st.markdown("\n".join(f"- **{name}**：{web.plain(value)}" for name, value in details))
     elif pick and pick["kind"] != "customer":
-        st.info(t("satisfaction.area_picked", lang, name=pick.get("name") or pick["key"]))
+        st.info(t("satisfaction.area_picked", lang, name=web.plain(pick.get("name") or pick["key"])))
         st.caption(t("satisfaction.clear_pick", lang))
     else:
         st.caption(t("satisfaction.details_hint", lang))
