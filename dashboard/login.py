@@ -148,7 +148,7 @@ def _oidc(lang: str) -> User | None:
     email = str(st.user.get("email") or "").lower()
     found = [u for u in _users().values() if u.email and u.email.lower() == email]
     if not found:
-        st.error(t("auth.no_access", lang, email=email))
+        st.error(t("auth.no_access", lang, email=web.plain(email)))
         st.button(t("auth.sign_out", lang), on_click=st.logout)
         return None
     return found[0]

@@ -31,7 +31,7 @@ TEST_USERS = (
     users.User("head_ht", "station_head", "寒亭站长", station="HT"),
     users.User("head_gd", "station_head", "固堤站长", station="GD"),
     users.User("cm05", "customer_manager", "冯华兰", staff_id="CM05"),
-    users.User("head_s1", "station_head", "东站站长", station="S1"),
+    users.User("head_s1", "station_head", "东站站长", station="S1", email="head.s1@example.cn"),
     users.User("cm1", "customer_manager", "王客经", staff_id="CM1"),
     users.User("cm2", "customer_manager", "李客经", staff_id="CM2"),
 )

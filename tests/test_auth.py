@@ -296,3 +296,41 @@ def test_a_viewer_sees_no_store_owner_or_phone_on_any_page(app, page):
         at.switch_page(page.script).run()
     assert not at.exception
     assert traces_of(CUSTOMERS, everything(at)) == []
+
+
+# ---- the company's OIDC provider (st.login) instead of passwords --------------------------------
+
+
+@pytest.fixture
+def oidc(monkeypatch, tmp_path):
+    settings = (store.ROOT / "settings.toml").read_text(encoding="utf-8")
+    (tmp_path / "settings.toml").write_text(
+        settings.replace('method = "password"', 'method = "oidc"'), "utf-8"
+    )
+    monkeypatch.setenv("DASHBOARD_SETTINGS", str(tmp_path / "settings.toml"))
+
+
+def test_oidc_asks_the_provider_first(app, oidc):
+    at = app()
+    at.user = {"is_logged_in": False}
+    at.run()
+    assert not at.exception and not at.metric and not at.text_input
+    assert [b.label for b in at.button] == ["使用公司统一身份认证登录"]
+
+
+def test_oidc_maps_the_providers_e_mail_to_a_user_and_their_limit(app, oidc):
+    at = app(station="S2", **OCT)
+    at.user = {"is_logged_in": True, "email": "Head.S1@example.cn", "name": "张三"}
+    at.run()
+    assert not at.exception
+    assert at.session_state["_user"].username == "head_s1"
+    assert at.caption[0].value == "2026年10月 · 东站"  # the station head's own station, not S2
+    assert log_lines("sign_in")[0].detail == '{"method": "oidc"}'
+
+
+def test_oidc_refuses_an_e_mail_of_no_user(app, oidc):
+    at = app()
+    at.user = {"is_logged_in": True, "email": "stranger@example.cn"}
+    at.run()
+    assert not at.exception and not at.metric
+    assert "stranger@example.cn" in everything(at).replace("\u200b", "") and SESSION not in at.session_state
