@@ -58,6 +58,11 @@ def limit() -> Limit | None:
     return st.session_state.get("_limit")
 
 
+def aggregates_only() -> bool:
+    """The signed-in role sees no single store (the viewer): pages offer aggregated views only."""
+    return not (limit() or Limit()).one_customer
+
+
 def catalog() -> Catalog:
     """What the filters offer: only the stations and routes the signed-in role may see."""
     return _catalog(db_version()).within(limit())
@@ -207,7 +212,7 @@ def sidebar(cat: Catalog) -> Scope:
             key="f_markets",
             persist_state="session",
         )
-        customer = state.get("f_customer") if (limit() or Limit()).one_customer else None
+        customer = None if aggregates_only() else state.get("f_customer")
         if customer is not None:
             st.caption(t("filters.customer", lang_code, name=plain(customer_name(customer) or customer)))
             st.button(t("filters.clear_customer", lang_code), on_click=_clear_customer, width="stretch")

@@ -12,16 +12,17 @@ scope = web.current_scope()
 
 web.header(t("satisfaction.heading", lang))
 
+layers = ["grid"] if web.aggregates_only() else list(LAYERS)  # a viewer: no store's own point
 layer = st.segmented_control(
     t("satisfaction.layer", lang),
-    options=list(LAYERS),
+    options=layers,
     format_func=lambda code: t(f"satisfaction.layer_{code}", lang),
     required=True,
-    default="band",
+    default=layers[0],
     key="sat_layer",
     persist_state="session",
 )
-figures = satisfaction.page_figures(web.run, scope, lang, layer or "band")
+figures = satisfaction.page_figures(web.run, scope, lang, layer if layer in layers else layers[0])
 kpis, limits = figures.kpis, figures.limits
 
 mean = kpis["satisfaction.overall_mean"]

@@ -334,3 +334,13 @@ def test_oidc_refuses_an_e_mail_of_no_user(app, oidc):
     at.run()
     assert not at.exception and not at.metric
     assert "stranger@example.cn" in everything(at).replace("\u200b", "") and SESSION not in at.session_state
+
+
+def test_a_viewers_map_shows_grid_means_not_stores(app):
+    at = app("viewer", **OCT)
+    at.run()
+    at.switch_page("pages/satisfaction.py").run()
+    assert not at.exception
+    assert at.session_state["sat_layer"] == "grid"
+    layers = [layer["id"] for layer in json.loads(at.get("deck_gl_json_chart")[0].proto.json)["layers"]]
+    assert not [i for i in layers if "customer" in i or "band" in i or "btype" in i], layers
