@@ -184,7 +184,7 @@ def sign_in(tab, user: str = "admin", password: str = TEST_PASSWORD, accepted: b
     form.locator('input[type="password"]').fill(password)
     form.locator('input[type="password"]').press("Enter")
     if accepted:
-        form.wait_for(state="detached", timeout=30_000)
+        form.wait_for(state="detached", timeout=60_000)  # the first page run after it may take a while
     else:
         tab.locator('[data-testid="stAlert"]').wait_for(timeout=30_000)
 
