@@ -183,10 +183,17 @@ def sign_in(tab, user: str = "admin", password: str = TEST_PASSWORD, accepted: b
     form.locator('input[type="text"]').fill(user)
     form.locator('input[type="password"]').fill(password)
     form.locator('input[type="password"]').press("Enter")
-    if accepted:
-        form.wait_for(state="detached", timeout=60_000)  # the first page run after it may take a while
-    else:
-        tab.locator('[data-testid="stAlert"]').wait_for(timeout=30_000)
+    # the form goes when the first page run draws (a while on a loaded machine), or an alert says why not
+    tab.wait_for_function(
+        """() => !document.querySelector('[data-testid="stForm"]')
+                 || document.querySelector('[data-testid="stMain"] [data-testid="stAlert"]')""",
+        timeout=120_000,
+    )
+    alert = tab.locator('[data-testid="stMain"] [data-testid="stAlert"]')
+    if accepted and form.count():
+        pytest.fail(f"sign-in as {user!r} refused: {alert.first.inner_text() if alert.count() else '?'}")
+    if not accepted:
+        alert.first.wait_for(timeout=30_000)
 
 
 def open_page(tab, url: str, user: str | None = "admin") -> None:
