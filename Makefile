@@ -24,10 +24,11 @@ USERS   ?= data/users.toml
 $(USERS): | .venv/ok
 	$(PY) -m dashboard users init --users $(USERS)
 
-run: $(DB) $(USERS)
+run: system-deps $(DB) $(USERS)
 	DASHBOARD_DB=$(DB) DASHBOARD_USERS=$(USERS) $(PY) -m dashboard serve --server.port $(PORT)
 
-# Debian's chromium and a CJK font for the browser test (root on a fresh machine; skipped when present).
+# Debian's chromium and a CJK font: the browser test and the meeting pack's chart images (kaleido drives
+# chromium) need them (root on a fresh machine; skipped when present).
 system-deps:
 	@if [ ! -x /usr/bin/chromium ] || ! fc-list 2>/dev/null | grep -qi 'cjk'; then \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk; \

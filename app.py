@@ -7,7 +7,7 @@ import streamlit as st
 
 from dashboard import login, store, web
 from dashboard.i18n import t
-from dashboard.navigation import PAGES
+from dashboard.navigation import PAGES, PRESENT
 
 
 def _pages(user, lang: str) -> list:
@@ -27,6 +27,13 @@ def _pages(user, lang: str) -> list:
     ]
 
 
+def _present(lang: str):
+    """Presentation mode: no menu entry of its own, reached by its link or URL."""
+    return st.Page(
+        PRESENT.script, title=t(PRESENT.title_key, lang), icon=PRESENT.icon, url_path=PRESENT.url_path
+    )
+
+
 # ---- page config -----------------------------------------------------------------------------
 st.set_page_config(page_title=t("app.title", web.lang()), page_icon="🏪", layout="wide")
 
@@ -41,7 +48,8 @@ except FileNotFoundError:
 # ---- sign-in: nothing below runs until someone is signed in; their role limits the scope ------
 user = login.signed_in_user()
 if user is None:
-    st.navigation(_pages(None, web.lang()), position="hidden")  # the URL's page waits behind the form
+    lang = web.lang()
+    st.navigation([*_pages(None, lang), _present(lang)], position="hidden")  # the URL's page waits behind it
     login.sign_in_page()
 catalog = web.catalog()
 
@@ -56,8 +64,8 @@ login.user_box(account, user, lang, catalog)
 # Our own menu of st.page_link's that carry the scope in their query params: Streamlit's menu drops the
 # query string on a page switch (one more history entry when we write it back), and a link that
 # carries it is a URL a user can copy.
-pages = _pages(user, lang)
-navigation = st.navigation(pages, position="hidden")
+pages, present = _pages(user, lang), _present(lang)
+navigation = st.navigation([*pages, present], position="hidden")
 
 # A session's first run carries the main script's page hash, every later run the page's own; Streamlit
 # 1.67 treats that first switch as a page change and drops the user's first filter change. One rerun
@@ -66,7 +74,9 @@ if not st.session_state.get("_settled"):
     st.session_state["_settled"] = True
     st.rerun()
 web.write_url()
-web.page_menu(menu, pages)
+web.page_menu(menu, pages, present)
+if st.query_params.get("present") == "1" and navigation.url_path != PRESENT.url_path:
+    st.switch_page(present, query_params=web.present_query())  # ?present=1 on any page starts the slides
 
 url_notices = web.notices()
 if url_notices:

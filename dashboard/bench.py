@@ -13,7 +13,7 @@ from dataclasses import replace
 from functools import partial
 from pathlib import Path
 
-from dashboard import customer, kpis, nine_grid, programs, satisfaction, staff, store, tickets
+from dashboard import customer, nine_grid, overview, programs, satisfaction, staff, store, tickets
 from dashboard.catalog import load_catalog
 from dashboard.scope import default_scope
 
@@ -24,7 +24,7 @@ PROFILED = 1027  # DEMO_FACTS["nine_grid_customer_id"]: a store with POS data
 # The entry script's catalog is cached per DB version in the app, so pages get it ready-made.
 PAGES = {
     "entry (filters)": lambda run, scope, catalog: load_catalog(run),
-    "overview": lambda run, scope, catalog: kpis.overview_figures(run, scope, catalog.first_day),
+    "overview": lambda run, scope, catalog: overview.gather(run, scope, catalog.first_day),
     "nine-grid": lambda run, scope, catalog: nine_grid.page_figures(
         run, scope, (scope.previous().date_from, scope.previous().date_to), (scope.date_from, scope.date_to)
     ),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from dashboard.i18n import fmt_count, fmt_delta, fmt_number, fmt_pct, fmt_period, label, t
+from dashboard.i18n import fmt_count, fmt_delta, fmt_pct, fmt_period, label, t
 
 
 @dataclass(frozen=True)
@@ -40,7 +40,8 @@ def _ratio(num, den):
 
 
 def overview_cards(cur: dict, prev: dict, lang: str) -> list[Card]:
-    """The first-cut overview: customers, satisfaction, tickets, visits, training, residencies."""
+    """The overview's context row: how many customers, tickets, visits, sessions and residencies the
+    scope holds (the headline cards judge the rates; these say how much lies behind them)."""
 
     def count_card(kpi: str, label_key: str, unit_key: str, caption: str, color: str = "normal") -> Card:
         unit = t(f"kpi.{unit_key}", lang)
@@ -55,8 +56,6 @@ def overview_cards(cur: dict, prev: dict, lang: str) -> list[Card]:
             caption=caption,
         )
 
-    mean = cur.get("satisfaction.overall_mean")
-    mean_delta = _delta(cur, prev, "satisfaction.overall_mean")
     visit_rate = _ratio(cur.get("visits.done"), cur.get("visits.planned"))
     return [
         count_card(
@@ -64,27 +63,6 @@ def overview_cards(cur: dict, prev: dict, lang: str) -> list[Card]:
             "customers_in_scope",
             "unit_customers",
             t("kpi.customers_active", lang, value=fmt_count(cur.get("customers.active"), lang)),
-        ),
-        Card(
-            kpi="satisfaction.overall_mean",
-            label=t("kpi.satisfaction_overall_mean", lang),
-            value=f"{fmt_number(mean)} {t('kpi.unit_points', lang)}".strip() if mean is not None else "—",
-            delta=fmt_delta(mean_delta, "points", lang) if mean_delta is not None else None,
-            good_direction="normal",
-            caption=" · ".join(
-                [
-                    t(
-                        "kpi.satisfaction_surveyed",
-                        lang,
-                        value=fmt_count(cur.get("satisfaction.surveyed"), lang),
-                    ),
-                    t(
-                        "kpi.satisfaction_low_count",
-                        lang,
-                        value=fmt_count(cur.get("satisfaction.low_count"), lang),
-                    ),
-                ]
-            ),
         ),
         count_card(
             "tickets.received", "tickets_received", "unit_tickets", t("kpi.tickets_hint", lang), "inverse"

@@ -9,6 +9,8 @@ from dashboard.i18n import fmt_number, fmt_pct, label, t
 
 # One palette for every chart, so a code keeps its colour from page to page.
 PALETTE = ["#1f6f5c", "#d9822b", "#3d6fb6", "#b5475c", "#7a8b3a", "#8e5ea2", "#4f9da6", "#a2845e", "#6b6b6b"]
+DAY_FORMAT = {"zh": "%-m月%-d日", "en": "%b %-d"}  # plotly's own date ticks are English
+MONTH_FORMAT = {"zh": "%Y年%-m月", "en": "%b %Y"}
 CJK_FONT = "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, sans-serif"
 
 
@@ -244,7 +246,7 @@ def ticket_volume(volume, by: str, grain: str, lang: str) -> go.Figure:
         fig.add_bar(x=table.index, y=table[code], name=name, hovertemplate=f"{name}: %{{y}}<extra></extra>")
     fig.update_layout(title=title, barmode="stack", bargap=0.15)
     fig.update_yaxes(title=_t("tickets.axis.tickets", lang))
-    fig.update_xaxes(title=None)
+    fig.update_xaxes(title=None, tickformat=DAY_FORMAT[lang] if grain != "month" else MONTH_FORMAT[lang])
     return _styled(fig, lang)
 
 

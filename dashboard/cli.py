@@ -1,5 +1,5 @@
-"""python -m dashboard {demo,kpis,bench,users,audit}: build data, print KPIs, measure the pages' queries,
-keep the users file, read the audit log."""
+"""python -m dashboard {serve,demo,kpis,export,bench,users,audit}: serve, build data, print KPIs, make the
+meeting pack, measure the pages' queries, keep the users file, read the audit log."""
 
 from __future__ import annotations
 
@@ -54,6 +54,21 @@ def _query_from_args(args: argparse.Namespace) -> dict[str, list[str]]:
     return query
 
 
+def _parsed_scope(args: argparse.Namespace, catalog, limit=None):
+    """The scope the options ask for, within a role's limit; what is unknown, malformed or outside the
+    limit is dropped with a warning."""
+    from dashboard.i18n import t
+    from dashboard.scope import scope_from_query
+
+    parsed = scope_from_query(_query_from_args(args), catalog, limit=limit)
+    for notice in parsed.notices:
+        print(
+            "warning: " + t(f"notices.{notice.reason}", "en", key=notice.key, value=notice.value),
+            file=sys.stderr,
+        )
+    return parsed.scope
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     """`streamlit run app.py`, with Streamlit's v1 pages/ handling off from the first request.
 
@@ -99,27 +114,64 @@ def user_limit(args: argparse.Namespace, run):
 
 def cmd_kpis(args: argparse.Namespace) -> int:
     from dashboard.catalog import load_catalog
-    from dashboard.i18n import t
     from dashboard.kpis import all_kpis
-    from dashboard.scope import scope_from_query
 
     con = store.connect(args.db or store.db_path(), read_only=True)
     run = partial(store.run, con)
     _, limit = user_limit(args, run)
-    parsed = scope_from_query(_query_from_args(args), load_catalog(run), limit=limit)
-    for notice in parsed.notices:
-        print(
-            "warning: " + t(f"notices.{notice.reason}", "en", key=notice.key, value=notice.value),
-            file=sys.stderr,
-        )
-    figures = all_kpis(run, parsed.scope)
+    scope = _parsed_scope(args, load_catalog(run), limit)
+    figures = all_kpis(run, scope)
     if args.json:
         print(json.dumps(figures, ensure_ascii=False))
     else:
-        scope = parsed.scope
         print(f"# {scope.date_from} .. {scope.date_to}")
         for name, value in figures.items():
             print(f"{name:40} {'null' if value is None else value}")
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    from dashboard import audit, export
+    from dashboard.access import masked_runner
+    from dashboard.catalog import load_catalog
+
+    if not (args.pptx or args.xlsx):
+        print("error: say where to write: --pptx FILE and/or --xlsx FILE", file=sys.stderr)
+        return 2
+    con = store.connect(args.db or store.db_path(), read_only=True)
+    run = partial(store.run, con)
+    catalog = load_catalog(run)
+    user, limit = user_limit(args, run)
+    scope = _parsed_scope(args, catalog, limit)
+    if user is not None:  # the pack shows only what the role may see, masked as on screen
+        run = masked_runner(run, user.role)
+    with tqdm(total=1, desc="meeting pack", unit="step", file=sys.stderr, disable=args.quiet) as bar:
+
+        def progress(done: int, total: int, label: str) -> None:
+            bar.total = total
+            bar.set_postfix_str(label, refresh=False)
+            bar.update(done - bar.n)
+
+        pack = export.build(run, scope, catalog, args.lang, progress=progress)
+    for path, data in ((args.pptx, pack.pptx), (args.xlsx, pack.xlsx)):
+        if path:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(data)
+            print(f"wrote {path} ({len(data) / 1024:,.0f} KiB)", file=sys.stderr)
+            detail = {
+                "format": path.suffix.lstrip("."),
+                "file": path.name,
+                "bytes": len(data),
+                "lang": args.lang,
+            }
+            audit.record(None, user.username if user else "cli", "export", scope, detail)
+    print(
+        f"meeting pack of {scope.date_from}..{scope.date_to}: {pack.slides} slides, {pack.images} charts, "
+        f"{pack.seconds:.1f} s",
+        file=sys.stderr,
+    )
     return 0
 
 
@@ -202,6 +254,16 @@ def main(argv: list[str] | None = None) -> int:
     kpis.add_argument("--as", dest="as_user", metavar="USER", help="only what USER's role may see")
     kpis.add_argument("--users", type=Path, help="users file (default: $DASHBOARD_USERS or data/users.toml)")
     kpis.set_defaults(func=cmd_kpis)
+
+    pack = sub.add_parser("export", help="the meeting pack of a scope: a PPTX deck and an XLSX workbook")
+    _scope_args(pack)
+    pack.add_argument("--pptx", type=Path, metavar="FILE", help="write the slides here")
+    pack.add_argument("--xlsx", type=Path, metavar="FILE", help="write the tables here")
+    pack.add_argument("--lang", default="zh", choices=["zh", "en"], help="language of the pack (default zh)")
+    pack.add_argument("--quiet", action="store_true", help="no progress bar")
+    pack.add_argument("--as", dest="as_user", metavar="USER", help="only what USER's role may see")
+    pack.add_argument("--users", type=Path, help="users file (default: $DASHBOARD_USERS or data/users.toml)")
+    pack.set_defaults(func=cmd_export)
 
     users = sub.add_parser("users", help="the users file: init (demo users), list, add, passwd")
     users.add_argument("action", choices=["init", "list", "add", "passwd"])

@@ -122,3 +122,21 @@ def fmt_period(date_from: date, date_to: date, lang: str = DEFAULT_LANG) -> str:
             return fmt_month(date_from, lang)
         return t("period.range", lang, a=fmt_month(date_from, lang), b=fmt_month(date_to, lang))
     return t("period.range", lang, a=fmt_date(date_from, lang), b=fmt_date(date_to, lang))
+
+
+def fmt_yuan(value, lang: str = DEFAULT_LANG) -> str:
+    """Money: 万元/亿元 in Chinese, ¥ with k/M/B in English."""
+    if _missing(value):
+        return "—"
+    n = float(value)
+    if lang == "zh":
+        for size, unit in ((1e8, "亿元"), (1e4, "万元")):
+            if abs(n) >= size:
+                # three or four significant figures fit a card: 1,116万元, 163.6万元, 12.34万元
+                digits = 0 if abs(n) >= 1000 * size else 1 if abs(n) >= 100 * size else 2
+                return f"{n / size:,.{digits}f}{unit}"
+        return f"{n:,.0f}元"
+    for size, unit in ((1e9, "B"), (1e6, "M"), (1e3, "k")):
+        if abs(n) >= size:
+            return f"¥{n / size:,.2f}{unit}"
+    return f"¥{n:,.0f}"

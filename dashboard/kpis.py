@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from datetime import date
 
 import pandas as pd
 
@@ -41,6 +40,8 @@ def plain(value):
 PROGRAM_KPIS = (
     "training.sessions",
     "training.rural_sessions",
+    "training.customers_reached",
+    "training.coverage",
     "residency.staff",
     "residency.stores",
     "residency.days",
@@ -48,28 +49,36 @@ PROGRAM_KPIS = (
 )
 
 
+def ratio(num, den):
+    """num / den, or None when either is missing or the denominator is zero."""
+    return None if num is None or den is None or not den else num / den
+
+
+def gross_profit(run: Runner, scope: Scope) -> dict:
+    """customers.gross_profit_*: the period's gross profit, the same months last year, and the growth."""
+    last_year = scope.last_year()
+    params = {**scope.params(), "ly_from": last_year.date_from, "ly_to": last_year.date_to}
+    row = run("overview/profit", params).to_dict("records")[0]
+    now, before = plain(row["gross_profit_yuan"]), plain(row["gross_profit_last_year_yuan"])
+    now, before = (None if v is None else float(v) for v in (now, before))
+    growth = ratio(now, before)
+    return {
+        "customers.gross_profit_yuan": now,
+        "customers.gross_profit_last_year_yuan": before,
+        "customers.gross_profit_yoy": None if growth is None else growth - 1,
+    }
+
+
 def overview(run: Runner, scope: Scope) -> dict:
-    """The overview's headline KPIs for one scope and period."""
+    """The overview's own KPIs for one scope and period (customers, surveys, tickets, visits, profit)."""
     low_score = float(settings()["satisfaction"]["low_score"])
     row = run("overview/kpis", {**scope.params(), "low_score": low_score}).to_dict("records")[0]
     from dashboard.programs import program_kpis  # programs builds on this module
 
     programs = program_kpis(run, scope)
-    return {name: plain(row[column]) for name, column in OVERVIEW_KPIS.items()} | {
-        name: programs[name] for name in PROGRAM_KPIS
-    }
-
-
-def overview_figures(run: Runner, scope: Scope, first_day: date | None = None) -> tuple[dict, dict]:
-    """Everything the overview page queries: the KPIs of the period and of the previous one.
-
-    A previous period that starts before the data does is not compared with (its figures are None),
-    so a first month never shows a jump from zero.
-    """
-    previous = scope.previous()
-    if first_day is not None and previous.date_from < first_day:
-        return overview(run, scope), dict.fromkeys([*OVERVIEW_KPIS, *PROGRAM_KPIS])
-    return overview(run, scope), overview(run, previous)
+    figures = {name: plain(row[column]) for name, column in OVERVIEW_KPIS.items()}
+    figures["visits.done_rate"] = ratio(figures["visits.done"], figures["visits.planned"])
+    return figures | gross_profit(run, scope) | {name: programs[name] for name in PROGRAM_KPIS}
 
 
 def _areas() -> list[Callable[[Runner, Scope], dict]]:

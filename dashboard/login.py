@@ -207,15 +207,3 @@ def user_box(box, user: User, lang: str, cat) -> None:
 def may_open(user: User, spec) -> bool:
     """A page is in the user's menu (and reachable by URL) when its roles include theirs."""
     return spec.roles is None or user.role in spec.roles
-
-
-def audited(build, what: str, file_name: str):
-    """A download's data for st.download_button, built when clicked, that logs the export first: who,
-    over which scope (their limit included), what and the file name."""
-    user, scope = st.session_state.get("_user"), st.session_state.get("_scope")
-
-    def data():
-        audit.record(None, user or "?", "export", scope, {"what": what, "file": file_name})
-        return build()
-
-    return data

@@ -12,9 +12,10 @@ import math
 from pathlib import Path
 
 import pandas as pd
+import plotly.graph_objects as go
 import pydeck as pdk
 
-from dashboard.charts import PALETTE
+from dashboard.charts import PALETTE, style
 from dashboard.i18n import fmt_count, fmt_number, label, t
 from dashboard.scope import BUSINESS_TYPES
 from dashboard.store import ROOT
@@ -440,4 +441,52 @@ def customer_deck(identity: dict, lang: str) -> pdk.Deck:
         initial_view_state=view,
         map_provider=None,
         tooltip={"html": "{tooltip}", "style": {"fontSize": "13px", "backgroundColor": "#263238"}},
+    )
+
+
+def satisfaction_figure(frame: pd.DataFrame, areas: dict, lang: str, bands_of, band_names: dict) -> go.Figure:
+    """The satisfaction map as a plotly figure, for slides and images (a deck has no static export):
+    service areas with their names, customers as points by band, unhappy ones drawn last. Degrees are
+    scaled so the district keeps its shape; no tiles, nothing fetched."""
+    fig = go.Figure()
+    for feature in areas["features"]:
+        ring = feature["geometry"]["coordinates"][0]
+        fig.add_trace(
+            go.Scatter(
+                x=[p[0] for p in ring], y=[p[1] for p in ring], mode="lines", fill="toself",
+                fillcolor="rgba(31,111,92,0.07)", line={"color": "rgba(31,111,92,0.8)", "width": 1.5},
+                hoverinfo="skip", showlegend=False,
+            )
+        )  # fmt: skip
+    bands = pd.Series([bands_of(s) for s in frame["overall"]], index=frame.index, dtype="object")
+    for code in sorted(BAND_COLORS, key=DRAW_ORDER.get):
+        part = frame[bands == code]
+        if part.empty:
+            continue
+        r, g, b = BAND_COLORS[code]
+        fig.add_trace(
+            go.Scattergl(
+                x=part["lon"], y=part["lat"], mode="markers", name=band_names[code],
+                marker={"size": 6 if len(frame) < MAX_POINTS else 3, "color": f"rgb({r},{g},{b})"},
+                hoverinfo="skip",
+            )
+        )  # fmt: skip
+    for feature in areas["features"]:
+        props = feature["properties"]
+        fig.add_annotation(
+            x=props["lon"], y=props["lat"], text=f"<b>{html.escape(props['name'])}</b>", showarrow=False,
+            bgcolor="rgba(255,255,255,0.85)", font={"size": 18},
+        )  # fmt: skip
+    box = bounds(areas)
+    mid_lat = (box[1] + box[3]) / 2 if box else 36.8
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False, scaleanchor="x", scaleratio=1 / math.cos(math.radians(mid_lat)))
+    style(fig, lang, height=560)
+    return fig.update_layout(
+        title=None,
+        legend={"itemsizing": "constant", "orientation": "v", "x": 1.0, "y": 0.5, "yanchor": "middle"},
+        margin={"l": 4, "r": 4, "t": 4, "b": 4},
+        font={"size": 17},
+        # as an image: its own shape (the district stands tall) and this layout, not a chart's
+        meta={"image_px": [700, 640], "own_layout": True},
     )

@@ -34,3 +34,6 @@ PAGES = [
         roles=frozenset({"admin", "manager", "station_head", "customer_manager"}),  # one store: not viewer
     ),
 ]
+
+# Presentation mode: a page of its own (its URL is the switch), not in the menu.
+PRESENT = PageSpec("pages/present.py", "nav.present", ":material/slideshow:", "present")

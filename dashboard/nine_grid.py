@@ -123,13 +123,29 @@ def kpis(run: Runner, scope: Scope) -> dict:
     """nine_grid.* of the scope and period: its POS stores together, or its one store."""
     g = grid(run, scope, scope.date_from, scope.date_to)
     if g.empty:
-        return {"nine_grid.cell_counts": None, "nine_grid.hits": None, "nine_grid.slow_sellers": None}
+        return dict.fromkeys(
+            ["nine_grid.cell_counts", "nine_grid.hits", "nine_grid.slow_sellers", "nine_grid.slow_share"]
+        )
     counts = g.counts()
     return {
         "nine_grid.cell_counts": counts,
         "nine_grid.hits": counts["hit"],
         "nine_grid.slow_sellers": counts["slow"],
+        "nine_grid.slow_share": counts["slow"] / sum(counts.values()),
     }
+
+
+def monthly_slow_sellers(run: Runner, scope: Scope, months: list[date]) -> dict[date, int | None]:
+    """nine_grid.slow_sellers of each month as a period of its own, from one query for all months."""
+    frame = run("nine_grid/sku_months", {**scope.filter_params(), "months": months})
+    found = {}
+    for month in months:
+        part = frame[pd.to_datetime(frame["month"]).dt.date == month]
+        days = (month_end(month) - month).days + 1
+        found[month] = (
+            None if part.empty else int((classify(part, days, **_thresholds()).cell == "slow").sum())
+        )
+    return found
 
 
 def page_figures(run: Runner, scope: Scope, before: tuple[date, date], after: tuple[date, date]):

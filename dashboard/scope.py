@@ -17,7 +17,9 @@ LANGUAGES = ("zh", "en")
 # URL keys of the scope; a repeated key carries a list (?station=HT&station=KY).
 SCOPE_KEYS = ("from", "to", "station", "route", "btype", "market", "customer")
 # URL keys read elsewhere (language, page-specific state); kept, never reported as unknown.
-OTHER_KEYS = frozenset({"lang"})
+OTHER_KEYS = frozenset({"lang", *("slide", "present")})
+# Of those, the ones a page keeps in its own URL beside the scope (presentation mode's slide number).
+PAGE_KEYS = ("slide", "present")
 
 
 @dataclass(frozen=True)

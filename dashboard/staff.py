@@ -149,10 +149,31 @@ def staff_kpis(run: Runner, scope: Scope) -> dict:
     settings_ = conf()
     inputs = run("staff/inputs", query_params(scope, [(scope.date_from, scope.date_to)], settings_))
     frame = three_labor.score(inputs, settings_)
-    return {
+    people = {
         f"staff.{row['staff_id']}.{name}": plain(row[name])
         for row in frame.to_dict("records")
         for name in SCORES
+    }
+    return people | {"staff.composite_mean": composite_mean(frame)}
+
+
+def composite_mean(scored: pd.DataFrame):
+    """The unweighted mean composite of the managers scored (None when none has one)."""
+    values = scored["composite"].dropna() if len(scored) else scored
+    return plain(float(values.mean())) if len(values) else None
+
+
+def composite_means(run: Runner, scope: Scope, periods: list[tuple[date, date]]) -> dict:
+    """staff.composite_mean of each period (date_from, date_to) -> value, from one inputs query."""
+    periods = list(dict.fromkeys(periods))
+    if not periods:
+        return {}
+    settings_ = conf()
+    inputs = run("staff/inputs", query_params(scope, periods, settings_))
+    scored = three_labor.score(inputs, settings_) if len(inputs) else inputs
+    return {
+        period: composite_mean(scored[scored.period_no == i + 1]) if len(scored) else None
+        for i, period in enumerate(periods)
     }
 
 

@@ -317,3 +317,60 @@ def staff_routes(summary: pd.DataFrame, lang: str):
         }
     )
     return table, [_h("missed_share", lang)]
+
+
+# ---- overview ---------------------------------------------------------------------------------------
+
+_JUDGED_COLOURS = {"met": "background-color: #dcefe6", "missed": "background-color: #f8dcdc"}
+
+
+def overview_units(frame: pd.DataFrame, level: str, lang: str):
+    """The station (or route) ranking on the target measures: numbers stay numbers, shares as %,
+    each measure's cell green when on target and red when below. Returns (styled, plain, pct columns)."""
+    from dashboard import overview
+
+    part = frame[frame.unit == level].sort_values("rank")
+    h = partial_t("overview.units", lang)
+    table = pd.DataFrame({h("rank"): part["rank"], h("name"): part.unit_name})
+    if level == "route":
+        table[h("station")] = part.station_name
+    table[h("customers")] = part["customers.in_scope"]
+    pct, judged = [], {}
+    rules = overview.targets()
+    for name in overview.UNIT_MEASURES.values():
+        column = t(f"overview.headline.{name}", lang)
+        kind = overview.measure_kind(name)
+        table[column] = part[name].astype("float64")
+        if kind in ("pct", "growth"):
+            pct.append(column)
+        judged[column] = [overview.judge(v, rules.get(name)) for v in part[name]]
+    table[h("met")] = part.n_met
+    table[h("missed")] = part.n_missed
+    table = table.reset_index(drop=True)
+    verdicts = pd.DataFrame(judged)
+
+    def colour(column: pd.Series) -> list[str]:
+        if column.name not in verdicts:
+            return [""] * len(column)
+        return [_JUDGED_COLOURS.get(v, "") for v in verdicts[column.name]]
+
+    return styled(table, pct).apply(colour), table, pct
+
+
+def overview_attention(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Units below a target: kind, name, station, how many targets missed and why."""
+    h = partial_t("overview.attention", lang)
+    return pd.DataFrame(
+        {
+            h("unit"): [h(u) for u in frame.unit],
+            t("overview.units.name", lang): frame.unit_name,
+            t("overview.units.station", lang): frame.station_name,
+            t("overview.units.missed", lang): frame.n_missed,
+            h("reasons"): frame.reasons,
+        }
+    ).reset_index(drop=True)
+
+
+def partial_t(prefix: str, lang: str):
+    """t() under one locale prefix: h('rank') is t('<prefix>.rank')."""
+    return lambda key, **values: t(f"{prefix}.{key}", lang, **values)

@@ -119,6 +119,16 @@ def kpis_from(row: dict, received_by: pd.DataFrame, summary: pd.DataFrame) -> di
     }
 
 
+RATE_KPIS = ("tickets.received", *(f"tickets.{rate}" for rate in RATES), "tickets.backlog")
+
+
+def ticket_rates(run, scope: Scope) -> dict:
+    """tickets.received, the five rates and the backlog from the one kpis query (no breakdowns or
+    Kaplan-Meier): what the overview judges, three periods at a time."""
+    row = run("tickets/kpis", target_params(scope)).to_dict("records")[0]
+    return {f"tickets.{k}": _plain(row[k]) for k in ("received", *RATES, "backlog")}
+
+
 def ticket_kpis(run, scope: Scope) -> dict:
     """Every `tickets.*` KPI of DESIGN.md section 5 for one scope (`python -m dashboard kpis`)."""
     row = run("tickets/kpis", target_params(scope)).to_dict("records")[0]

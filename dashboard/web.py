@@ -5,16 +5,18 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from functools import partial
 
 import pandas as pd
 import streamlit as st
 
-from dashboard import access, store
+from dashboard import access, audit, slides, store
 from dashboard.catalog import load_catalog
 from dashboard.i18n import label, t
 from dashboard.scope import (
     BUSINESS_TYPES,
     MARKET_TYPES,
+    PAGE_KEYS,
     Catalog,
     Limit,
     Notice,
@@ -48,6 +50,29 @@ def run(name: str, params: dict | None = None) -> pd.DataFrame:
     return access.mask_frame(frame, getattr(st.session_state.get("_user"), "role", None))
 
 
+@st.cache_data(show_spinner=False, max_entries=64)
+def _overview(scope: Scope, version: float):
+    from dashboard import overview
+
+    return overview.gather(run, scope, catalog().first_day)
+
+
+def overview_data(scope: Scope):
+    """The overview's figures of a scope, kept until the data changes: its Python work (nine-grid
+    classes, three-labor scores) is not redone on every click of the page."""
+    return _overview(scope, db_version())
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _slide(scope: Scope, lang_code: str, key: str, version: float):
+    return slides.build(run, scope, catalog(), lang_code, which=[key])[0]
+
+
+def slide(scope: Scope, lang_code: str, key: str):
+    """One slide of presentation mode, kept per scope, language and data version (paging is instant)."""
+    return _slide(scope, lang_code, key, db_version())
+
+
 @st.cache_data(show_spinner=False)
 def _catalog(version: float) -> Catalog:
     return load_catalog(run)
@@ -79,6 +104,11 @@ def current_scope() -> Scope:
 
 def _query_now() -> dict[str, list[str]]:
     return {key: st.query_params.get_all(key) for key in st.query_params}
+
+
+def _scope_part(query: dict[str, list[str]]) -> dict[str, list[str]]:
+    """The URL less the keys a page keeps for itself (they are not the scope)."""
+    return {k: v for k, v in query.items() if k not in PAGE_KEYS}
 
 
 def customer_name(customer_id: int | None) -> str | None:
@@ -119,7 +149,7 @@ def _read_url(cat: Catalog) -> None:
 
     A page switch may arrive with an empty query string; then the session's scope stands.
     """
-    query = _query_now()
+    query = _scope_part(_query_now())
     state = st.session_state
     if "_scope" in state and (not query or query == state.get("_written_query")):
         return
@@ -237,8 +267,9 @@ def write_url() -> None:
     """Mirror the scope in the URL (after st.navigation, so the params land on the current page's path)."""
     state = st.session_state
     written = scope_to_query(state["_scope"], lang())
-    if written != _query_now():
-        st.query_params.from_dict(written)
+    now = _query_now()
+    if written != _scope_part(now):
+        st.query_params.from_dict(written | {k: v for k, v in now.items() if k in PAGE_KEYS})
     state["_written_query"] = written
 
 
@@ -252,11 +283,11 @@ def header(title: str) -> None:
     st.caption(scope_line(scope, catalog(), lang(), plain(name) if name else None))
 
 
-def show_cards(cards, help_text: str | None = None, per_row: int = 3) -> None:
+def show_cards(cards, help_text: str | None = None, per_row: int = 3, border: bool = True) -> None:
     """KPI cards in a grid, each in a keyed container (kpi-<name>) the browser tests can find."""
     columns = st.columns(per_row)
     for i, card in enumerate(cards):
-        with columns[i % per_row], st.container(border=True, key=f"kpi-{card.kpi.replace('.', '-')}"):
+        with columns[i % per_row], st.container(border=border, key=f"kpi-{card.kpi.replace('.', '-')}"):
             st.metric(
                 card.label,
                 card.value,
@@ -269,13 +300,21 @@ def show_cards(cards, help_text: str | None = None, per_row: int = 3) -> None:
             st.caption(card.caption)
 
 
-def page_menu(menu, pages) -> None:
-    """Links to every page that keep the scope (and language) in their URL."""
+def page_menu(menu, pages, present=None) -> None:
+    """Links to every page that keep the scope (and language) in their URL, and presentation mode."""
     query = scope_to_query(current_scope(), lang())
     with menu:
         for page in pages:
             st.page_link(page, query_params=query, width="stretch")
+        if present is not None:
+            st.page_link(present, label=t("present.switch", lang()), icon=":material/slideshow:",
+                         query_params=present_query(), width="stretch")  # fmt: skip
         st.divider()
+
+
+def present_query(slide: int = 1) -> dict[str, list[str]]:
+    """The presentation's URL params: the scope fixed, and the slide shown."""
+    return scope_to_query(current_scope(), lang()) | {"slide": [str(slide)]}
 
 
 def notices() -> list[Notice]:
@@ -307,3 +346,196 @@ def as_code(text: str, limit: int = 120) -> str:
     """Text as a markdown code span (no markdown, no autolinks inside); very long text is cut."""
     cut = text[:limit] + ("…" if len(text) > limit else "")
     return "`" + cut.replace("`", "'").replace("\n", " ") + "`"
+
+
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def logged(build, what: str, file_name: str):
+    """A download's data, built when clicked, that first writes an audit line: who, over which scope
+    (the role's limit in it), what and the file."""
+    user, scope = st.session_state.get("_user"), st.session_state.get("_scope")
+
+    def data():
+        audit.record(None, user or "?", "export", scope, {"what": what, "file": file_name})
+        return build()
+
+    return data
+
+
+def table(data, key: str, name: str, pct_columns=(), download=None, **kwargs):
+    """A table with its CSV and XLSX downloads (in the page's language, built only when clicked).
+
+    `data` is a DataFrame or a Styler of one; `download` another frame to offer instead (e.g. without
+    a column of links); shares in `pct_columns` download as percentages. Returns what st.dataframe
+    returns (the selection, when the table is selectable)."""
+    from dashboard.downloads import csv_bytes, for_download, safe_name, xlsx_bytes
+
+    frame = data.data if hasattr(data, "data") and hasattr(data, "format") else data
+    kwargs.setdefault("placeholder", "—")  # a missing value reads as a dash, not as "None"
+    shown = st.dataframe(data, key=key, hide_index=True, width="stretch", **kwargs)
+    plain = for_download(frame if download is None else download, pct_columns)
+    scope = current_scope()
+    stem = safe_name(f"{name}-{scope.date_from}-{scope.date_to}")
+    as_csv = logged(partial(csv_bytes, plain), name, f"{stem}.csv")  # the audit line when clicked
+    as_xlsx = logged(partial(xlsx_bytes, plain, safe_name(name)), name, f"{stem}.xlsx")
+    with st.container(horizontal=True, key=f"{key}_downloads"):
+        st.download_button(
+            "CSV", as_csv, f"{stem}.csv", "text/csv", key=f"{key}_csv",
+            on_click="ignore", icon=":material/download:", type="tertiary",
+        )  # fmt: skip
+        st.download_button(
+            "XLSX", as_xlsx, f"{stem}.xlsx", XLSX_MIME, key=f"{key}_xlsx",
+            on_click="ignore", icon=":material/download:", type="tertiary",
+        )  # fmt: skip
+    return shown
+
+
+def drill(unit: str, unit_id: str, station_id: str | None = None) -> None:
+    """Narrow the scope to a station or a route (a click in a ranking); the URL follows."""
+    state = st.session_state
+    if unit == "station":
+        state["f_stations"], state["f_routes"] = [unit_id], []
+    else:  # a route: its station too, so the drill path reads company > station > route
+        state["f_stations"], state["f_routes"] = [station_id] if station_id else [], [unit_id]
+    state["f_customer"] = None
+
+
+def drill_button(unit: str, unit_id: str, cat: Catalog, lang_code: str) -> None:
+    """After a click on a station or route in a chart: one more click narrows every page to it."""
+    if unit == "station" and unit_id in cat.stations:
+        name, station = cat.stations[unit_id], None
+    elif unit == "route" and unit_id in cat.routes:
+        name, station = cat.route_names[unit_id], cat.routes[unit_id]
+    else:
+        return  # a person (first owner) is not a scope
+    st.button(t("overview.filter_to", lang_code, name=name), icon=":material/filter_alt:",
+              on_click=drill, args=(unit, unit_id, station), key=f"drill_{unit}_{unit_id}")  # fmt: skip
+
+
+def widen(to: str) -> None:
+    """Back up the drill path: to the whole company, or to the station (routes cleared)."""
+    state = st.session_state
+    state["f_routes"] = []
+    state["f_customer"] = None
+    if to == "company":
+        state["f_stations"] = []
+
+
+def show_headlines(cards, lang_code: str, per_row: int = 5) -> None:
+    """Headline cards: value, change from the previous period, sparkline, target and its status,
+    change from last year, and a link to the page that explains it (with the same scope)."""
+    from dashboard.navigation import PAGES
+
+    scripts = {spec.url_path: spec.script for spec in PAGES}
+    query = scope_to_query(current_scope(), lang_code)
+    colours = {"met": "green", "missed": "red", None: "gray"}
+    for start in range(0, len(cards), per_row):
+        columns = st.columns(per_row)
+        for column, card in zip(columns, cards[start : start + per_row], strict=False):
+            with column, st.container(border=True, key=f"kpi-{card.kpi.replace('.', '-')}"):
+                st.metric(
+                    card.label,
+                    card.value,
+                    card.delta,
+                    delta_color=card.delta_color,
+                    delta_arrow="auto" if card.delta_color != "off" else "off",
+                    chart_data=card.spark or None,
+                    chart_type="area",
+                    help=t("overview.card.spark_help", lang_code),
+                )
+                status = t(f"overview.card.{card.status or 'unknown'}", lang_code)
+                st.badge(status, color=colours[card.status])
+                st.caption(f"{card.target}  \n{card.versus_last_year}")
+                st.page_link(
+                    scripts[card.page], label=t("overview.card.open", lang_code),
+                    icon=":material/arrow_forward:", query_params=query,
+                )  # fmt: skip
+
+
+_PRESENTATION_CSS = """<style>
+section[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], header[data-testid="stHeader"],
+[data-testid="stAlert"] { display: none !important; }
+[data-testid="stMain"] .block-container { padding: 1.2rem 2.5rem 1rem 2.5rem; max-width: 100%; }
+[data-testid="stMain"] h1 { font-size: 2.6rem; padding: 0; }
+[data-testid="stMain"] [data-testid="stCaptionContainer"] { font-size: 1.1rem; }
+[data-testid="stMain"] p, [data-testid="stMain"] li { font-size: 1.15rem; }
+[data-testid="stMetricLabel"] * { font-size: 1.2rem !important; }
+[data-testid="stMetricValue"] * { font-size: 2.8rem !important; line-height: 1.2; }
+[data-testid="stMetricDelta"] * { font-size: 1.1rem !important; }
+</style>"""
+
+
+def presentation_style() -> None:
+    """Presentation mode's look: no sidebar, toolbar or notices; larger type for a projector."""
+    st.html(_PRESENTATION_CSS)
+
+
+def show_slide(slide, lang_code: str) -> None:
+    """One slide on screen: its cards, then its charts (the map for satisfaction) and its table."""
+    colours = {"met": "green", "missed": "red"}
+    if slide.cards:
+        per_row = 5 if len(slide.cards) > 6 else len(slide.cards)
+        for start in range(0, len(slide.cards), per_row):
+            for column, card in zip(st.columns(per_row), slide.cards[start : start + per_row], strict=False):
+                with column, st.container(border=True, key=f"slide-kpi-{card.kpi.replace('.', '-')}"):
+                    st.metric(card.label, card.value, card.delta, delta_color=card.delta_color,
+                              delta_arrow="auto" if card.delta_color != "off" else "off")  # fmt: skip
+                    if card.status in colours:
+                        st.badge(t(f"overview.card.{card.status}", lang_code), color=colours[card.status])
+                    if card.note:
+                        st.caption(card.note)
+    visuals = list(slide.figures)
+    if slide.deck is not None:
+        left, right = st.columns([3, 2])
+        left.pydeck_chart(slide.deck, height=520, width="stretch", key=f"slide-map-{slide.key}")
+        if slide.legend:
+            left.html(slide.legend)
+        visuals = visuals[1:2]  # the static map is for the PPTX; the screen has the live one
+        columns = [right]
+    else:
+        columns = st.columns(len(visuals)) if visuals else []
+    for i, (column, fig) in enumerate(zip(columns, visuals, strict=False)):
+        slides.slide_layout(fig)
+        column.plotly_chart(fig, key=f"slide-fig-{slide.key}-{i}", config={"displayModeBar": False})
+    if slide.table is not None and slide.key != "overview":
+        st.markdown(f"**{slide.table_title}**")
+        st.dataframe(
+            slide.table, hide_index=True, width="stretch", key=f"slide-table-{slide.key}", placeholder="—"
+        )
+    for line in slide.notes:
+        st.markdown(f"- {line}" if not line.endswith((":", "：")) else f"**{line}**")
+
+
+def meeting_pack(scope: Scope, cat: Catalog, lang_code: str) -> None:
+    """The meeting pack in one click: built with a progress bar, then both files offered for download
+    (kept for this scope and language until either changes)."""
+    from dashboard import export
+
+    state = st.session_state
+    clicked = st.button(t("export.button", lang_code), icon=":material/co_present:", key="ov_pack",
+                        help=t("export.help", lang_code), type="primary")  # fmt: skip
+    if clicked:
+        with st.status(t("export.building", lang_code), expanded=True) as status:
+            bar = st.progress(0.0)
+
+            def progress(done: int, total: int, label: str) -> None:
+                bar.progress(min(1.0, done / total), text=label)
+
+            try:
+                pack = export.build(run, scope, cat, lang_code, progress=progress)
+            except Exception as error:  # a missing browser or font: say so, keep the page
+                status.update(label=t("export.failed", lang_code, error=str(error)[:300]), state="error")
+                return
+            status.update(label=t("export.done", lang_code, seconds=pack.seconds), state="complete",
+                          expanded=False)  # fmt: skip
+        state["_pack"] = (scope, lang_code, pack)
+    held = state.get("_pack")
+    if held and held[:2] == (scope, lang_code):
+        pack, stem = held[2], export.file_stem(scope, lang_code)
+        pptx_mime = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
+        with st.container(horizontal=True, key="ov_pack_files"):
+            st.download_button(t("export.pptx", lang_code), pack.pptx, f"{stem}.pptx", pptx_mime,
+                               key="ov_pack_pptx", on_click="ignore", icon=":material/download:")  # fmt: skip
+            st.download_button(t("export.xlsx", lang_code), pack.xlsx, f"{stem}.xlsx", XLSX_MIME,
+                               key="ov_pack_xlsx", on_click="ignore", icon=":material/download:")  # fmt: skip

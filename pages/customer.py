@@ -3,7 +3,6 @@
 import streamlit as st
 
 from dashboard import charts, customer, maps, nine_grid, tables, web
-from dashboard.downloads import csv_bytes
 from dashboard.i18n import fmt_period, label, t
 
 lang = web.lang()
@@ -76,7 +75,10 @@ with tabs[0]:
         board, skus = st.columns([2, 3])
         board.plotly_chart(charts.nine_grid_board(grid.cells(), lang, period), key="cp_board")
         drops = grid.skus[grid.skus["action"] != "keep"]
-        skus.dataframe(tables.nine_grid_skus(drops, lang), hide_index=True, width="stretch", key="cp_skus")
+        with skus:
+            web.table(
+                tables.nine_grid_skus(drops, lang), "cp_skus", t("customer.nine_grid", lang, period=period)
+            )
 
 with tabs[1]:
     st.plotly_chart(charts.customer_surveys(profile.surveys, customer.DIMENSIONS, lang), key="cp_surveys")
@@ -86,7 +88,7 @@ with tabs[2]:
         st.info(t("customer.no_tickets", lang))
     else:
         table = tables.customer_tickets(profile.tickets, lang)
-        st.dataframe(table, hide_index=True, width="stretch", key="cp_tickets")
+        web.table(table, "cp_tickets", t("customer.tab.tickets", lang))
         ids = profile.tickets["ticket_id"].tolist()
         picked = st.selectbox(t("customer.timeline_of", lang), ids, key="cp_ticket")
         one = profile.tickets[profile.tickets["ticket_id"] == picked].iloc[0].to_dict()
@@ -97,9 +99,7 @@ with tabs[3]:
         st.info(t("customer.no_visits", lang))
     else:
         table = tables.customer_visits(profile.visits, lang)
-        st.dataframe(table, hide_index=True, width="stretch", key="cp_visits")
-        st.download_button(t("customer.download", lang), csv_bytes(table),
-                           file_name=f"visits-{who['customer_id']}.csv", mime="text/csv")  # fmt: skip
+        web.table(table, "cp_visits", f"{t('customer.tab.visits', lang)}-{who['customer_id']}")
 
 with tabs[4]:
     st.markdown(f"**{t('customer.training_heading', lang)}**")
@@ -107,10 +107,10 @@ with tabs[4]:
         st.caption(t("customer.no_training", lang))
     else:
         table = tables.customer_training(profile.training, lang)
-        st.dataframe(table, hide_index=True, width="stretch", key="cp_training")
+        web.table(table, "cp_training", t("customer.training_heading", lang))
     st.markdown(f"**{t('customer.residency_heading', lang)}**")
     if profile.residencies.empty:
         st.caption(t("customer.no_residency", lang))
     else:
         table = tables.customer_residencies(profile.residencies, lang)
-        st.dataframe(table, hide_index=True, width="stretch", key="cp_residencies")
+        web.table(table, "cp_residencies", t("customer.residency_heading", lang))

@@ -3,7 +3,6 @@
 import streamlit as st
 
 from dashboard import charts, nine_grid, tables, web
-from dashboard.downloads import csv_bytes, xlsx_bytes
 from dashboard.i18n import fmt_month, fmt_pct, fmt_period, label, t
 from dashboard.scope import month_end
 
@@ -84,14 +83,8 @@ with tab_skus:
         )
         table = tables.nine_grid_skus(current.skus, lang)
         chosen = current.skus if cell is None else current.skus[current.skus.cell == cell]
-        st.dataframe(tables.nine_grid_skus(chosen, lang), hide_index=True, width="stretch")
-        name = f"nine-grid-{scope.customer or 'all'}-{current.date_from:%Y%m}-{current.date_to:%Y%m}"
-        c1, c2 = st.columns(2)
-        c1.download_button(t("nine_grid.download_csv", lang), csv_bytes(table), f"{name}.csv", "text/csv")
-        xlsx_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        c2.download_button(
-            t("nine_grid.download_xlsx", lang), xlsx_bytes(table, "nine-grid"), f"{name}.xlsx", xlsx_type
-        )
+        name = f"{t('nav.nine_grid', lang)}-{scope.customer or t('nine_grid.names.all', lang)}"
+        web.table(tables.nine_grid_skus(chosen, lang), "ng_skus", name, download=table)
 
 with tab_compare:
     left, right = st.columns(2)
@@ -111,4 +104,4 @@ with tab_compare:
     st.plotly_chart(charts.nine_grid_sankey(nine_grid.transitions(before, after), lang), key="ng_sankey")
     moved = tables.nine_grid_moves(nine_grid.moved_skus(before, after), lang)
     st.markdown(f"**{t('nine_grid.moved_title', lang, n=len(moved))}**")
-    st.dataframe(moved, hide_index=True, width="stretch")
+    web.table(moved, "ng_moved", t("nine_grid.moved_title", lang, n=len(moved)))

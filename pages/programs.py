@@ -3,7 +3,6 @@
 import streamlit as st
 
 from dashboard import charts, programs, tables, web
-from dashboard.downloads import csv_bytes, xlsx_bytes
 from dashboard.i18n import fmt_count, fmt_month, fmt_number, fmt_pct, fmt_period, label, t
 from dashboard.nine_grid import period_months
 from dashboard.scope import month_end
@@ -53,13 +52,8 @@ with tab_training:
     table = programs.untrained_table(data.untrained, lang)
     shown, profile = tables.with_profile(table, scope, data.untrained["customer_id"], lang)
     link = {profile: st.column_config.LinkColumn(display_text=t("tables.open_profile", lang))}
-    st.dataframe(shown, hide_index=True, width="stretch", height=320, key="pg_untrained", column_config=link)
-    c1, c2 = st.columns(2)
-    c1.download_button(t("programs.download_csv", lang), csv_bytes(table), f"untrained-{scope.date_to}.csv",
-                       "text/csv", key="pg_untrained_csv")  # fmt: skip
-    xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    c2.download_button(t("programs.download_xlsx", lang), xlsx_bytes(table, "untrained"),
-                       f"untrained-{scope.date_to}.xlsx", xlsx, key="pg_untrained_xlsx")  # fmt: skip
+    web.table(shown, "pg_untrained", t("programs.names.untrained", lang), download=table, height=320,
+              column_config=link)  # fmt: skip
 
 with tab_residency:
     res_by = st.segmented_control(
@@ -74,9 +68,9 @@ with tab_residency:
     table = programs.residency_table(data.residencies, lang)
     shown, profile = tables.with_profile(table, scope, data.residencies["customer_id"], lang)
     link = {profile: st.column_config.LinkColumn(display_text=t("tables.open_profile", lang))}
-    st.dataframe(shown, hide_index=True, width="stretch", key="pg_residencies", column_config=link)
-    st.download_button(t("programs.download_csv", lang), csv_bytes(table), f"residencies-{scope.date_to}.csv",
-                       "text/csv", key="pg_residencies_csv")  # fmt: skip
+    web.table(
+        shown, "pg_residencies", t("programs.names.residencies", lang), download=table, column_config=link
+    )
 
 with tab_effect:
     st.select_slider(t("programs.effect_period", lang), options=months, value=picked, key="pg_effect",
@@ -87,4 +81,4 @@ with tab_effect:
     left, right = st.columns(2)
     left.plotly_chart(charts.effect_bars(effect["gross_profit"], "gross_profit", lang), key="pg_effect_gp")
     right.plotly_chart(charts.effect_bars(effect["satisfaction"], "satisfaction", lang), key="pg_effect_sat")
-    st.dataframe(programs.effect_table(effect, lang), hide_index=True, width="stretch", key="pg_effect_table")
+    web.table(programs.effect_table(effect, lang), "pg_effect_table", t("programs.names.effect", lang))

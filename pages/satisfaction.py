@@ -3,7 +3,6 @@
 import streamlit as st
 
 from dashboard import satisfaction, tables, web
-from dashboard.downloads import csv_bytes
 from dashboard.i18n import fmt_count, fmt_number, t
 from dashboard.maps import LAYERS
 
@@ -71,6 +70,7 @@ with side, st.container(border=True, key="sat-details"):
         st.markdown("\n".join(f"- **{name}**：{web.plain(value)}" for name, value in details))
     elif pick and pick["kind"] != "customer":
         st.info(t("satisfaction.area_picked", lang, name=web.plain(pick.get("name") or pick["key"])))
+        web.drill_button(pick["kind"], pick["key"], web.catalog(), lang)  # a station or a route
         st.caption(t("satisfaction.clear_pick", lang))
     else:
         st.caption(t("satisfaction.details_hint", lang))
@@ -90,14 +90,8 @@ with tab_list:
         table = satisfaction.follow_up_table(listed, limits, lang)
         shown, profile = tables.with_profile(table, scope, listed["customer_id"], lang)
         link = {profile: st.column_config.LinkColumn(display_text=t("tables.open_profile", lang))}
-        st.dataframe(shown, hide_index=True, width="stretch", key="sat_follow_up", column_config=link)
-        st.download_button(
-            t("satisfaction.download", lang),
-            data=csv_bytes(table),
-            file_name=t("satisfaction.download_name", lang),
-            mime="text/csv",
-            icon=":material/download:",
-        )
+        web.table(shown, "sat_follow_up", t("satisfaction.names.follow_up", lang), download=table,
+                  column_config=link)  # fmt: skip
     st.caption(t("satisfaction.caption", lang, low=f"{limits.low_score:g}", drop=f"{limits.drop_points:g}"))
 
 with tab_distribution:
@@ -118,4 +112,4 @@ with tab_dimensions:
     st.plotly_chart(figures.dimensions, key="sat_dimensions")
     st.plotly_chart(figures.station_dimensions, key="sat_station_dimensions")
     st.subheader(t("satisfaction.drag_heading", lang))
-    st.dataframe(figures.drag, hide_index=True, width="stretch")
+    web.table(figures.drag, "sat_drag", t("satisfaction.drag_heading", lang))

@@ -4,7 +4,6 @@ import streamlit as st
 
 from dashboard import charts, staff, tables, web
 from dashboard.cards import scope_line
-from dashboard.downloads import csv_bytes, xlsx_bytes
 from dashboard.i18n import fmt_count, fmt_number, fmt_pct, fmt_period, t
 from dashboard.kpis import overview
 
@@ -43,9 +42,10 @@ with st.expander(t("staff.weights_title", lang)):
 
 
 def _table(frame_and_shares, key: str, **kwargs):
-    """A sortable table: numbers stay numbers, shares shown as percentages."""
+    """A sortable table with its downloads: numbers stay numbers, shares shown as percentages."""
     frame, shares = frame_and_shares
-    st.dataframe(tables.styled(frame, shares), hide_index=True, width="stretch", key=key, **kwargs)
+    web.table(tables.styled(frame, shares), key, t(f"staff.table.{key.removeprefix('sf_')}", lang), shares,
+              **kwargs)  # fmt: skip
 
 
 tab_rank, tab_person, tab_assess, tab_joint = st.tabs(
@@ -99,26 +99,20 @@ with tab_person:
         if visits.empty:
             st.info(t("staff.visits_empty", lang))
         else:
-            st.dataframe(tables.staff_visits(visits, lang), hide_index=True, width="stretch", height=360,
-                         key="sf_visits")  # fmt: skip
+            web.table(
+                tables.staff_visits(visits, lang), "sf_visits", t("staff.table.visits", lang), height=360
+            )
 
 with tab_assess:
     period = fmt_period(scope.date_from, scope.date_to, lang)
     weights = data.conf["assessment"]
     shown = tables.staff_payroll(data.current, weights, period, lang, with_id=False)
+    payroll = tables.staff_payroll(data.current, weights, period, lang)  # with staff ids, for payroll
     with st.container(key="sf_payroll_box"):
-        st.dataframe(tables.styled(shown), hide_index=True, width="stretch", key="sf_payroll")
-    payroll = tables.staff_payroll(data.current, weights, period, lang)
-    name = f"assessment-{scope.date_from}-{scope.date_to}"
-    c1, c2 = st.columns(2)
-    c1.download_button(t("staff.download_csv", lang), csv_bytes(payroll), f"{name}.csv", "text/csv",
-                       key="sf_csv")  # fmt: skip
-    xlsx_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    c2.download_button(t("staff.download_xlsx", lang), xlsx_bytes(payroll, "assessment"), f"{name}.xlsx",
-                       xlsx_type, key="sf_xlsx")  # fmt: skip
+        web.table(tables.styled(shown), "sf_payroll", t("staff.table.payroll", lang), download=payroll)
     st.markdown(f"**{t('staff.station_title', lang)}**")
     stations = tables.staff_stations(staff.station_means(data.current), lang)
-    st.dataframe(tables.styled(stations), hide_index=True, width="stretch", key="sf_stations")
+    web.table(tables.styled(stations), "sf_stations", t("staff.table.stations", lang))
 
 with tab_joint:
     joint = staff.joint_visits(data.current)

@@ -3,7 +3,6 @@
 import streamlit as st
 
 from dashboard import charts, tables, tickets, web
-from dashboard.downloads import csv_bytes
 from dashboard.i18n import t
 
 lang = web.lang()
@@ -58,16 +57,8 @@ with tab_backlog:
                 work, scope, data.backlog.loc[work.index, "customer_id"], lang
             )
             link = {profile: st.column_config.LinkColumn(display_text=t("tables.open_profile", lang))}
-            st.dataframe(
-                shown, hide_index=True, width="stretch", height=360, key="tk_work", column_config=link
-            )
-        st.download_button(
-            t("tickets.download", lang),
-            csv_bytes(work),
-            file_name=f"work-list-{scope.date_to}.csv",
-            mime="text/csv",
-            key="tk_work_csv",
-        )
+            web.table(shown, "tk_work", t("tickets.work_list", lang), download=work, height=360,
+                      column_config=link)  # fmt: skip
 
 with tab_loop:
     left, right = st.columns(2)
@@ -76,7 +67,7 @@ with tab_loop:
     with right:
         _plot(charts.ticket_sla_trend(data.volume, data.grain, target, lang), "tk_sla")
     _plot(charts.ticket_closure(data.curves, data.closure, lang), "tk_closure")
-    st.dataframe(tickets.closure_table(data, lang), hide_index=True, width="stretch", key="tk_closure_table")
+    web.table(tickets.closure_table(data, lang), "tk_closure_table", t("tickets.names.closure", lang))
     st.caption(t("tickets.closure_note", lang))
 
 with tab_ranking:
@@ -104,9 +95,12 @@ with tab_ranking:
     st.caption(t("tickets.pick_bar", lang))
     unit_ids = [p["customdata"][0] for p in picked.selection.points if p.get("customdata")]
     if unit_ids:
+        web.drill_button(unit, unit_ids[0], catalog, lang)  # the whole dashboard narrowed to this one
         shown = tickets.ticket_table(tickets.of_unit(data.tickets, unit, unit_ids), lang)
-        st.dataframe(shown, hide_index=True, width="stretch", key="tk_rank_tickets")
-    st.dataframe(tickets.ranking_table(data, unit, measure, lang), hide_index=True, width="stretch")
+        web.table(shown, "tk_rank_tickets", t("tickets.tab.list", lang))
+    web.table(
+        tickets.ranking_table(data, unit, measure, lang), f"tk_ranking_{unit}", t("tickets.tab.ranking", lang)
+    )
 
 with tab_list:
     text = st.text_input(
@@ -115,17 +109,8 @@ with tab_list:
     found = tickets.search(data.tickets, text).reset_index(drop=True)
     table = tickets.ticket_table(found, lang)
     st.caption(f"{t('tickets.shown_n', lang, n=len(found))} · {t('tickets.pick_ticket', lang)}")
-    event = st.dataframe(
-        table, hide_index=True, width="stretch", height=380, key="tk_table",
-        on_select="rerun", selection_mode="single-row",
-    )  # fmt: skip
-    st.download_button(
-        t("tickets.download", lang),
-        csv_bytes(table),
-        file_name=f"tickets-{scope.date_from}-{scope.date_to}.csv",
-        mime="text/csv",
-        key="tk_table_csv",
-    )
+    event = web.table(table, "tk_table", t("tickets.tab.list", lang), height=380, on_select="rerun",
+                      selection_mode="single-row")  # fmt: skip
     rows = [i for i in event.selection.rows if i < len(found)]
     if rows:
         _plot(charts.ticket_timeline(found.iloc[rows[0]].to_dict(), lang), "tk_timeline")

@@ -207,7 +207,7 @@ def open_page(tab, url: str, user: str | None = "admin") -> None:
 def wait_ready(tab) -> None:
     """Wait until the script run is over and every element has replaced its loading skeleton
     (checked twice: a session's first load runs the script twice)."""
-    tab.wait_for_selector('[data-testid="stMain"] h1', timeout=30_000)
+    tab.wait_for_selector('[data-testid="stMain"] h1', timeout=90_000)
     done = """() => {
         const app = document.querySelector('[data-testid="stApp"]');
         return app && app.dataset.testScriptState === 'notRunning'
@@ -215,6 +215,6 @@ def wait_ready(tab) -> None:
             && !document.querySelector('[data-testid="stStatusWidget"]');
     }"""
     for _ in range(2):
-        tab.wait_for_function(done, timeout=30_000)
+        tab.wait_for_function(done, timeout=90_000)  # a limit, not a timing: the machine may be busy
         tab.wait_for_timeout(400)
-    tab.wait_for_function(done, timeout=30_000)
+    tab.wait_for_function(done, timeout=90_000)

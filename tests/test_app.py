@@ -11,7 +11,7 @@ from functools import partial
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import kpis, store
+from dashboard import overview, store
 from dashboard.cards import overview_cards
 from dashboard.navigation import PAGES
 from dashboard.scope import Scope
@@ -50,11 +50,13 @@ def test_overview_shows_the_kpis_of_the_default_scope(app, fixture_db, lang):
     at.run()
     con = store.connect(fixture_db)
     run = partial(store.run, con)
-    # the fixture's data ends on 1 Nov 2026, so the default period is October
-    cards = overview_cards(kpis.overview(run, OCT), kpis.overview(run, OCT.previous()), lang)
+    # the fixture's data ends on 1 Nov 2026, so the default period is October; it starts in September
+    data = overview.gather(run, OCT, date(2026, 9, 1))
+    context = overview_cards(data.current, data.previous, lang)
+    headlines = overview.headline_cards(data.current, data.previous, data.last_year, data.trend, lang)
     shown = {m.label: (m.value, m.delta) for m in at.metric}
-    assert shown == {c.label: (c.value, c.delta or "") for c in cards}
-    assert shown[cards[0].label][0] == ("5 户" if lang == "zh" else "5")  # customers 1-5
+    assert shown == {c.label: (c.value, c.delta or "") for c in [*context, *headlines]}
+    assert shown[context[0].label][0] == ("5 户" if lang == "zh" else "5")  # customers 1-5
     assert dict(at.query_params) == {"from": "2026-10-01", "to": "2026-10-31"} | (
         {"lang": "en"} if lang == "en" else {}
     )
@@ -141,3 +143,21 @@ def test_page_url_paths_are_not_their_file_stems():
     # a stem would let Streamlit's v1 pages/ handling run the page without app.py (navigation.py)
     for spec in PAGES:
         assert spec.is_default or spec.url_path != spec.script.removeprefix("pages/").removesuffix(".py")
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_presentation_runs_every_slide(app, lang):
+    from dashboard import slides
+    from dashboard.i18n import t
+    from dashboard.navigation import PRESENT
+
+    titles = []
+    for number, key in enumerate(slides.SLIDES, start=1):
+        at = app(lang=lang)
+        at.run()
+        at.query_params["slide"] = str(number)
+        at.switch_page(PRESENT.script).run()
+        assert not at.exception, (key, [e.message for e in at.exception])
+        assert t("slides.page", lang, n=number, total=len(slides.SLIDES)) in at.caption[0].value
+        titles.append(at.title[0].value)
+    assert titles[0] == t("overview.heading", lang) and len(set(titles)) == len(titles)

@@ -14,7 +14,7 @@ from functools import partial
 import pytest
 from playwright.sync_api import expect
 
-from dashboard import kpis, store
+from dashboard import kpis, overview, store
 from dashboard.cards import overview_cards
 from dashboard.catalog import load_catalog
 from dashboard.i18n import t
@@ -70,13 +70,65 @@ def test_overview_equals_the_cli(server, page, demo_db):
     open_page(page, server)
     con = store.connect(demo_db)
     run = partial(store.run, con)
-    scope = default_scope(load_catalog(run))
+    catalog = load_catalog(run)
+    scope = default_scope(catalog)
     assert figures == kpis.all_kpis(run, scope)  # the CLI and the page's functions agree
+    data = overview.gather(run, scope, catalog.first_day)
+    assert {h.kpi: data.current[h.kpi] for h in overview.HEADLINES} == {
+        h.kpi: figures[h.kpi] for h in overview.HEADLINES
+    }
     shown = metric_values(page)
-    for card in overview_cards(figures, kpis.overview(run, scope.previous()), "zh"):
+    context = overview_cards(figures, data.previous, "zh")
+    headlines = overview.headline_cards(data.current, data.previous, data.last_year, data.trend, "zh")
+    for card in [*context, *headlines]:
         assert shown[card.label] == card.value, card.kpi
     # a known value from the demo data, spelled out: customers in scope for the default month
     assert shown["范围内客户"] == f"{figures['customers.in_scope']:,} 户"
+    # every headline card links to its page with the same scope
+    link = page.locator(".st-key-kpi-tickets-response_sla_rate a").first
+    assert link.get_attribute("href") == "complaints?from=2026-10-01&to=2026-10-31"
+
+
+def test_clicking_a_station_drills_down_and_back(server, page, demo_db):
+    con = store.connect(demo_db)
+    run = partial(store.run, con)
+    catalog = load_catalog(run)
+    data = overview.gather(run, default_scope(catalog), catalog.first_day)
+    stations = data.units[data.units.unit == "station"].sort_values("rank")
+    second = stations.iloc[1]  # click the second-ranked station
+    page.goto(server)
+    wait_ready(page)
+    grid = page.locator('.st-key-ov_units_station__ [data-testid="stDataFrameResizable"]')
+    grid.scroll_into_view_if_needed()
+    box = grid.bounding_box()
+    page.mouse.click(box["x"] + 12, box["y"] + 54 + 35)  # the row-selection cell of the second row
+    page.wait_for_function(
+        f"() => window.location.search.includes('station={second.unit_id}')", timeout=15_000
+    )
+    wait_ready(page)
+    expected = cli_kpis(demo_db, "--station", second.unit_id)
+    expect(card_value(page, "customers.in_scope")).to_have_text(f"{expected['customers.in_scope']:,} 户")
+    # the ranking now lists the station's routes, and the sidebar says which station
+    assert page.locator(f".st-key-ov_units_route_{second.unit_id}_").count() == 1
+    sidebar = page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').first.inner_text()
+    assert second.unit_name in sidebar
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=ARTIFACTS / "overview-drilled.png", full_page=True)
+    # a route next, then back to the whole company
+    routes_grid = page.locator(
+        f'.st-key-ov_units_route_{second.unit_id}_ [data-testid="stDataFrameResizable"]'
+    )
+    routes_grid.scroll_into_view_if_needed()
+    box = routes_grid.bounding_box()
+    page.mouse.click(box["x"] + 12, box["y"] + 54)
+    page.wait_for_function("() => window.location.search.includes('route=')", timeout=15_000)
+    wait_ready(page)
+    assert page.locator(".st-key-ov_customers_downloads").count() == 1  # the route's customers, the last step
+    page.get_by_role("button", name="返回 全公司").click()
+    page.wait_for_function("() => !window.location.search.includes('station=')", timeout=15_000)
+    wait_ready(page)
+    expect(card_value(page, "customers.in_scope")).to_have_text(f"{data.current['customers.in_scope']:,} 户")
+    assert page.console_errors == []
 
 
 def test_filter_in_sidebar_sets_url_and_a_copied_url_opens_the_same_view(server, page, browser, demo_db):
@@ -127,7 +179,7 @@ def location(tab) -> str:
 def test_page_menu_keeps_the_scope_on_every_page(server, page):
     open_page(page, f"{server}/?station=GD&btype=S&lang=en")
     links = page.locator('[data-testid="stSidebar"] [data-testid="stPageLink-NavLink"]')
-    assert links.count() == len(PAGES)
+    assert links.count() == len(PAGES) + 1  # and presentation mode's (tests/test_browser_present.py)
     for i, spec in enumerate(PAGES):
         links.nth(i).click()
         page.wait_for_function(f"() => window.location.pathname === '/{spec.url_path}'", timeout=15_000)
@@ -149,4 +201,34 @@ def test_period_from_url_and_a_bad_param_notice(server, page, demo_db):
     scope = Scope(date(2026, 9, 1), date(2026, 9, 30))
     assert expected["tickets.received"] is not None and scope.days == 30
     assert metric_values(page)["Customers in scope"] == f"{expected['customers.in_scope']:,}"
+    assert page.console_errors == []
+
+
+def test_every_table_downloads_as_csv_and_xlsx_in_the_page_language(server, page, demo_db):
+
+    import openpyxl
+    import pandas as pd
+
+    page.goto(f"{server}/?lang=en")
+    wait_ready(page)
+    box = page.locator(".st-key-ov_units_station___downloads")
+    box.scroll_into_view_if_needed()
+    with page.expect_download() as csv_download:
+        box.get_by_role("button", name="CSV").click()
+    frame = pd.read_csv(csv_download.value.path(), encoding="utf-8-sig")
+    assert csv_download.value.suggested_filename == "Stations-ranked-2026-10-01-2026-10-31.csv"
+    assert list(frame.columns[:4]) == ["Rank", "Name", "Customers", "Customer satisfaction"]
+    figures = cli_kpis(demo_db, "--station", "GD")
+    row = frame[frame.Name == "固堤"].iloc[0]
+    assert row["Customers"] == figures["customers.in_scope"]
+    assert row["Answered within 24 h (%)"] == round(100 * figures["tickets.response_sla_rate"], 1)
+    with page.expect_download() as xlsx_download:
+        box.get_by_role("button", name="XLSX").click()
+    with open(xlsx_download.value.path(), "rb") as file:  # the download's temp name has no .xlsx
+        book = openpyxl.load_workbook(file)
+    assert book.active.title == "Stations-ranked" and book.active["B1"].value == "Name"
+    # the other pages' tables carry the same two buttons
+    page.goto(f"{server}/complaints?lang=en")
+    wait_ready(page)
+    assert page.locator('[class*="_downloads"] button').count() >= 2
     assert page.console_errors == []

@@ -92,3 +92,21 @@ def test_locale_files_merge_and_refuse_duplicates():
     assert into == {"codes": {"a": {"x": "1"}, "b": {"y": "2"}}}
     with pytest.raises(ValueError, match="codes.a.x defined twice"):
         i18n._merge(into, {"codes": {"a": {"x": "3"}}}, "other.toml")
+
+
+@pytest.mark.parametrize(
+    ("value", "lang", "shown"),
+    [
+        (11_155_918.78, "zh", "1,116万元"),  # a district's month: whole 万
+        (1_635_664.54, "zh", "163.6万元"),  # a station's: one decimal, so it fits a card
+        (123_456, "zh", "12.35万元"),
+        (6_600, "zh", "6,600元"),
+        (1_635_664.54, "en", "¥1.64M"),
+        (6_600, "en", "¥6.60k"),
+        (None, "zh", "—"),
+    ],
+)
+def test_money_reads_short(value, lang, shown):
+    from dashboard.i18n import fmt_yuan
+
+    assert fmt_yuan(value, lang) == shown

@@ -42,13 +42,16 @@ def test_kpis_for_one_store_through_the_cli(demo_db):
     figures = json.loads(out.stdout)
     assert (figures["nine_grid.hits"], figures["nine_grid.slow_sellers"]) == (36, 32)
     assert sum(figures["nine_grid.cell_counts"].values()) == 120  # the store's goods, every cell listed
+    assert figures["nine_grid.slow_share"] == 32 / 120
     assert figures["customers.in_scope"] == 1  # the customer narrows every figure, not just the grid
 
 
 def test_no_whole_month_in_the_period_means_no_grid(demo_run):
     # monthly figures count when the month's first day is in the period: 10-20 Oct holds none
     figures = nine_grid.kpis(demo_run, Scope(date(2026, 10, 10), date(2026, 10, 20), customer=STORE))
-    assert figures == {"nine_grid.cell_counts": None, "nine_grid.hits": None, "nine_grid.slow_sellers": None}
+    assert figures == dict.fromkeys(
+        ["nine_grid.cell_counts", "nine_grid.hits", "nine_grid.slow_sellers", "nine_grid.slow_share"]
+    )
 
 
 def test_fixture_store_two_goods(fixture_run):

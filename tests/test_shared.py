@@ -35,3 +35,17 @@ def test_settings_path_from_environment(monkeypatch, tmp_path):
 def test_chart_style_sets_a_cjk_font():
     fig = charts.style(go.Figure(), "zh").to_dict()
     assert "Noto Sans CJK SC" in fig["layout"]["font"]["family"]
+
+
+def test_downloads_as_shown_shares_as_percent_and_safe_names():
+    import openpyxl
+
+    frame = pd.DataFrame({"名称": ["=cmd|' /C calc'!A0", "寒亭"], "闭环率": [0.8, 0.912345]})
+    plain = downloads.for_download(frame, ["闭环率"])
+    assert list(plain.columns) == ["名称", "闭环率 (%)"] and plain["闭环率 (%)"].tolist() == [80.0, 91.2]
+    book = openpyxl.load_workbook(io.BytesIO(downloads.xlsx_bytes(plain, "服务站/排名 [10月]")))
+    sheet = book.active
+    assert sheet.title == "服务站-排名-10月"  # Excel refuses / [ ] in sheet names
+    assert sheet["A2"].value == "'=cmd|' /C calc'!A0" and sheet["A2"].data_type == "s"  # text, not a formula
+    assert sheet["B3"].value == 91.2
+    assert downloads.safe_name('a/b:c*?"<>|') == "a-b-c"

@@ -102,6 +102,8 @@ def test_staff_kpis_by_hand(run):
         # only diligence is computable: 60
         "staff.CM9.assessment": 60.0,
     }
+    composites = [v for k, v in expected.items() if k.endswith(".composite")]
+    expected["staff.composite_mean"] = sum(composites) / len(composites)  # the managers, unweighted
     assert figures.keys() == expected.keys()
     for name, value in expected.items():
         assert figures[name] == pytest.approx(value), name
@@ -120,7 +122,8 @@ def test_kpis_registered_and_null_when_not_computable(run):
     assert quiet["staff.CM1.merit"] == pytest.approx(43.75)
     # a route filter: only that route's manager is ranked
     r3 = staff.staff_kpis(run, Scope(date(2026, 10, 1), date(2026, 10, 31), routes=("R3",)))
-    assert r3.keys() == {f"staff.CM2.{k}" for k in three_labor.SCORES}
+    assert r3.keys() == {f"staff.CM2.{k}" for k in three_labor.SCORES} | {"staff.composite_mean"}
+    assert r3["staff.composite_mean"] == r3["staff.CM2.composite"]
 
 
 def test_rank_change_against_september(run):

@@ -62,6 +62,10 @@ PAGE_PARAMS = {
     "previous_ends": [date(2026, 9, 30), date(2026, 8, 31)],
     "checkin_m": 100.0,
     "staff_id": "CM1",
+    # the overview: last year's period beside this one, and the sparkline months
+    "ly_from": date(2025, 10, 1),
+    "ly_to": date(2025, 10, 31),
+    "months": [date(2026, 9, 1), date(2026, 10, 1)],
 }
 
 
