@@ -96,8 +96,7 @@ def test_clicking_a_station_drills_down_and_back(server, page, demo_db):
     data = overview.gather(run, default_scope(catalog), catalog.first_day)
     stations = data.units[data.units.unit == "station"].sort_values("rank")
     second = stations.iloc[1]  # click the second-ranked station
-    page.goto(server)
-    wait_ready(page)
+    open_page(page, server)
     grid = page.locator('.st-key-ov_units_station__ [data-testid="stDataFrameResizable"]')
     grid.scroll_into_view_if_needed()
     box = grid.bounding_box()
@@ -209,8 +208,7 @@ def test_every_table_downloads_as_csv_and_xlsx_in_the_page_language(server, page
     import openpyxl
     import pandas as pd
 
-    page.goto(f"{server}/?lang=en")
-    wait_ready(page)
+    open_page(page, f"{server}/?lang=en")
     box = page.locator(".st-key-ov_units_station___downloads")
     box.scroll_into_view_if_needed()
     with page.expect_download() as csv_download:
@@ -228,7 +226,6 @@ def test_every_table_downloads_as_csv_and_xlsx_in_the_page_language(server, page
         book = openpyxl.load_workbook(file)
     assert book.active.title == "Stations-ranked" and book.active["B1"].value == "Name"
     # the other pages' tables carry the same two buttons
-    page.goto(f"{server}/complaints?lang=en")
-    wait_ready(page)
+    open_page(page, f"{server}/complaints?lang=en")
     assert page.locator('[class*="_downloads"] button').count() >= 2
     assert page.console_errors == []
