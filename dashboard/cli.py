@@ -1,5 +1,6 @@
-"""python -m dashboard {serve,demo,kpis,export,bench,users,audit}: serve, build data, print KPIs, make the
-meeting pack, measure the pages' queries, keep the users file, read the audit log."""
+"""python -m dashboard {serve,demo,import,kpis,export,bench,users,audit}: serve, build data, import
+files, print KPIs, make the meeting pack, measure the pages' queries, keep the users file, read the
+audit log."""
 
 from __future__ import annotations
 
@@ -282,6 +283,10 @@ def main(argv: list[str] | None = None) -> int:
     audit.add_argument("--last", type=int, default=50)
     audit.add_argument("--file", type=Path, help="audit file (default: $DASHBOARD_AUDIT or beside the DB)")
     audit.set_defaults(func=cmd_audit)
+
+    from dashboard.ingest.cli import add_parsers as add_import_parsers
+
+    add_import_parsers(sub)  # import, bench-import
 
     bench = sub.add_parser("bench", help="median time of each page's full query set")
     bench.add_argument("--scale", default="demo", choices=["demo", "city", "province", "national"])

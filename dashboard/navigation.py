@@ -33,6 +33,9 @@ PAGES = [
         "customer-profile",
         roles=frozenset({"admin", "manager", "station_head", "customer_manager"}),  # one store: not viewer
     ),
+    PageSpec(
+        "pages/data.py", "nav.data", ":material/upload_file:", "data-import", roles=frozenset({"admin"})
+    ),
 ]
 
 # Presentation mode: a page of its own (its URL is the switch), not in the menu.

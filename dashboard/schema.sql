@@ -165,6 +165,45 @@ create table if not exists product_sales_monthly (
     primary key (customer_id, sku_id, month)
 );
 
+-- Imports (dashboard/ingest): one row per file of every import run, applied or not, and the rows it
+-- quarantined with the reason (a locale key under ingest.reason and its arguments as JSON), so nothing
+-- an admin loaded is lost.
+create table if not exists import_log (
+    import_id integer not null,
+    file_no integer not null,
+    imported_at timestamp not null,
+    user_name varchar not null,
+    file_name varchar not null,
+    sha256 varchar not null,
+    table_name varchar,
+    file_format varchar,
+    encoding varchar,
+    status varchar not null check (status in ('applied', 'partial', 'rejected', 'refused')),
+    strict boolean not null,
+    rows_read integer not null,
+    rows_new integer not null,
+    rows_updated integer not null,
+    rows_unchanged integer not null,
+    rows_rejected integer not null,
+    seconds double not null,
+    reason varchar,
+    reason_args varchar,
+    primary key (import_id, file_no)
+);
+
+create table if not exists import_rejects (
+    import_id integer not null,
+    file_no integer not null,
+    reject_no integer not null,
+    row_number integer not null,
+    column_name varchar not null,
+    value varchar not null,
+    reason varchar not null,
+    reason_args varchar not null,
+    raw_row varchar not null,
+    primary key (import_id, file_no, reject_no)
+);
+
 -- The customers in scope: one row per customer matching the filters, with its station.
 -- An empty list (or a null customer) means "no filter on this field". Stored in the file so every
 -- cursor sees it.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import weakref
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -36,6 +37,35 @@ def connect(path: Path | str | None = None, *, read_only: bool = True) -> duckdb
     if read_only and not path.exists():
         raise FileNotFoundError(f"no database at {path}: run `make demo` or set DASHBOARD_DB")
     return duckdb.connect(str(path), read_only=read_only)
+
+
+_SNAPSHOTS: weakref.WeakSet = weakref.WeakSet()
+
+
+def snapshot(path: Path | str | None = None) -> duckdb.DuckDBPyConnection:
+    """Open the store read-only as the file is now, for a process that stays up (the app).
+
+    DuckDB keeps one instance per file path and hands it to every connect while any connection to it
+    is open, so after an import has swapped a new file in, a plain `connect` would go on reading the
+    old one (duckdb issue 15912). A fresh in-memory instance with the file attached reads the new file;
+    the old one stays readable until its last cursor closes.
+    """
+    path = Path(path) if path else db_path()
+    if not path.exists():
+        raise FileNotFoundError(f"no database at {path}: run `make demo` or set DASHBOARD_DB")
+    con = duckdb.connect()
+    con.execute("attach $path as store (read_only)", {"path": str(path)})
+    con.execute("use store")
+    _SNAPSHOTS.add(con)
+    return con
+
+
+def cursor(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+    """A cursor of its own for one query, on the store (a cursor of a snapshot starts in memory)."""
+    cur = con.cursor()
+    if con in _SNAPSHOTS:
+        cur.execute("use store")
+    return cur
 
 
 def apply_schema(con: duckdb.DuckDBPyConnection) -> None:
@@ -84,8 +114,8 @@ def run(con: duckdb.DuckDBPyConnection, name: str, params: dict | None = None) -
     query = load_query(name)
     params = dict(params or {})
     check_params(query, params)
-    cursor = con.cursor()
+    cur = cursor(con)
     try:
-        return cursor.execute(query.sql, params).df()
+        return cur.execute(query.sql, params).df()
     finally:
-        cursor.close()
+        cur.close()

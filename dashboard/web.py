@@ -35,7 +35,7 @@ def db_version() -> float:
 
 @st.cache_resource(show_spinner=False, max_entries=1, on_release=lambda con: con.close())
 def _connection(path: str, version: float):
-    return store.connect(path, read_only=True)
+    return store.snapshot(path)
 
 
 @st.cache_data(show_spinner=False, max_entries=1024)

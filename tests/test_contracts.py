@@ -64,5 +64,7 @@ def test_invariant(con, contract):
 
 def test_every_table_is_filled(con):
     for (table,) in con.execute("select table_name from duckdb_tables()").fetchall():
+        if table.startswith("import_"):
+            continue  # the import log and quarantine fill when data is imported
         row_count = f"select count(*) from {table}"
         assert con.execute(row_count).fetchone()[0] > 0, f"{table} is empty"
