@@ -530,6 +530,8 @@ def meeting_pack(scope: Scope, cat: Catalog, lang_code: str) -> None:
             status.update(label=t("export.done", lang_code, seconds=pack.seconds), state="complete",
                           expanded=False)  # fmt: skip
         state["_pack"] = (scope, lang_code, pack)
+        detail = {"what": "meeting-pack", "lang": lang_code, "slides": pack.slides, "bytes": len(pack.pptx)}
+        audit.record(None, state.get("_user") or "?", "export", scope, detail)
     held = state.get("_pack")
     if held and held[:2] == (scope, lang_code):
         pack, stem = held[2], export.file_stem(scope, lang_code)

@@ -6,7 +6,7 @@ import re
 import pytest
 from pptx import Presentation
 
-from dashboard import slides
+from dashboard import audit, slides
 from dashboard.i18n import t
 from tests.conftest import ARTIFACTS, open_page, wait_ready
 
@@ -76,4 +76,8 @@ def test_the_meeting_pack_button_builds_a_deck_to_download(server, page):
     deck = Presentation(download.value.path())
     assert len(deck.slides) == 1 + len(slides.SLIDES)
     assert "开元" in " ".join(s.text_frame.text for s in deck.slides[0].shapes if s.has_text_frame)
+    # who made it, over which scope, is in the audit log
+    logged = audit.recent(limit=10_000)
+    packs = logged[(logged.action == "export") & logged.detail.str.contains('"meeting-pack"')]
+    assert len(packs) >= 1 and '"KY"' in packs.scope.iloc[0] and packs.username.iloc[0] == "admin"
     assert page.console_errors == []
