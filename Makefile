@@ -19,8 +19,13 @@ $(DB): .venv/ok $(DEMO_SRC)
 demo: .venv/ok
 	DASHBOARD_DB=$(DB) $(PY) -m dashboard demo --out $(DB)
 
-run: system-deps $(DB)
-	DASHBOARD_DB=$(DB) $(PY) -m dashboard serve --server.port $(PORT)
+# Demo users, one per role, with fresh passwords printed once (kept when the file exists).
+USERS   ?= data/users.toml
+$(USERS): | .venv/ok
+	$(PY) -m dashboard users init --users $(USERS)
+
+run: system-deps $(DB) $(USERS)
+	DASHBOARD_DB=$(DB) DASHBOARD_USERS=$(USERS) $(PY) -m dashboard serve --server.port $(PORT)
 
 # Debian's chromium and a CJK font: the browser test and the meeting pack's chart images (kaleido drives
 # chromium) need them (root on a fresh machine; skipped when present).

@@ -39,16 +39,15 @@ IDENTITY_COLUMNS = ("shop_name", "address", "license_no")
 
 def limit_for(user, run: Runner) -> Limit | None:
     """The rows `user` may see: None for every row; a customer manager's routes come from the store."""
-    reach = ROLES[user.role].reach
-    if reach == "all":
-        return None
-    if reach == "station":
-        return Limit(stations=(user.station,))
+    role = ROLES[user.role]
+    one = role.identities  # without them, never one store on its own
+    if role.reach == "all":
+        return None if one else Limit(one_customer=False)
+    if role.reach == "station":
+        return Limit(stations=(user.station,), one_customer=one)
     routes = run("filters/manager_routes", {"staff_id": user.staff_id})
-    return Limit(
-        stations=tuple(sorted(set(routes.station_id))),
-        routes=tuple(routes.route_id),
-    )
+    stations = tuple(sorted(set(routes.station_id)))
+    return Limit(stations=stations, routes=tuple(routes.route_id), one_customer=one)
 
 
 def mask_name(value):

@@ -29,9 +29,10 @@ LOCAL = ZoneInfo("Asia/Shanghai")
 TEXT_LIMIT = 2000  # user text (a mistyped user name, a file name) is stored cut to this length
 
 
-def audit_path() -> Path:
-    """`DASHBOARD_AUDIT` if set, else audit.duckdb beside the data file."""
-    return Path(os.environ.get("DASHBOARD_AUDIT") or store.db_path().with_name("audit.duckdb"))
+def audit_path(db: Path | str | None = None) -> Path:
+    """`DASHBOARD_AUDIT` if set, else audit.duckdb beside the data file (`db`, or the app's)."""
+    beside = Path(db) if db else store.db_path()
+    return Path(os.environ.get("DASHBOARD_AUDIT") or beside.with_name("audit.duckdb"))
 
 
 def _json(value) -> str | None:

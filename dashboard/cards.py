@@ -101,11 +101,15 @@ def overview_cards(cur: dict, prev: dict, lang: str) -> list[Card]:
 def scope_line(scope, cat, lang: str, customer_name: str | None = None) -> str:
     """One line saying which period and which customers the page shows."""
     parts = [customer_name] if customer_name else []
-    if scope.stations:
-        names = [cat.stations[s] for s in scope.stations]
+    limit = scope.limit
+    # nothing chosen under a role's limit means all the role may see, not the whole company
+    stations = scope.stations or (limit.stations if limit and limit.stations else ())
+    routes = scope.routes or (limit.routes if limit and limit.routes else ())
+    if stations:
+        names = [cat.stations.get(s, s) for s in stations]
         parts.append("、".join(names) if len(names) <= 3 else t("overview.stations_n", lang, n=len(names)))
-    if scope.routes:
-        names = [cat.route_names[r] for r in scope.routes]
+    if routes:
+        names = [cat.route_names.get(r, r) for r in routes]
         parts.append("、".join(names) if len(names) <= 3 else t("overview.routes_n", lang, n=len(names)))
     if scope.btypes:
         parts.append("、".join(label("business_type", b, lang) for b in scope.btypes))

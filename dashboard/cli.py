@@ -167,7 +167,7 @@ def cmd_export(args: argparse.Namespace) -> int:
                 "bytes": len(data),
                 "lang": args.lang,
             }
-            audit.record(None, user.username if user else "cli", "export", scope, detail)
+            audit.record(None, user or "cli", "export", scope, detail)  # a User: its role goes in too
     print(
         f"meeting pack of {scope.date_from}..{scope.date_to}: {pack.slides} slides, {pack.images} charts, "
         f"{pack.seconds:.1f} s",

@@ -57,6 +57,7 @@ class Limit:
 
     stations: tuple[str, ...] | None = None
     routes: tuple[str, ...] | None = None
+    one_customer: bool = True  # may narrow to one customer (False: aggregates only)
 
     def allows_station(self, station: str) -> bool:
         return self.stations is None or station in self.stations
@@ -109,7 +110,7 @@ class Scope:
             "routes": Limit.clamp(self.routes, limit.routes),
             "btypes": list(self.btypes),
             "markets": list(self.markets),
-            "customer": self.customer,
+            "customer": self.customer if limit.one_customer else None,
         }
 
     def limit_params(self) -> dict:
@@ -270,7 +271,9 @@ def scope_from_query(
     customer = None
     for value in query.get("customer", ())[:1]:
         value = value.strip()
-        if value.isascii() and value.isdigit() and len(value) <= 18:
+        if value and not allowed.one_customer:
+            notices.append(Notice("customer", value, "not_permitted"))
+        elif value.isascii() and value.isdigit() and len(value) <= 18:
             customer = int(value)
         elif value:
             notices.append(Notice("customer", value, "unknown_customer"))

@@ -3,13 +3,14 @@ the sidebar scope filters kept in step with the URL, and the current scope and l
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from functools import partial
 
 import pandas as pd
 import streamlit as st
 
-from dashboard import slides, store
+from dashboard import access, audit, slides, store
 from dashboard.catalog import load_catalog
 from dashboard.i18n import label, t
 from dashboard.scope import (
@@ -43,8 +44,10 @@ def _cached_run(name: str, params: dict, version: float) -> pd.DataFrame:
 
 
 def run(name: str, params: dict | None = None) -> pd.DataFrame:
-    """Run a named query, cached on its name, parameters and the DB version."""
-    return _cached_run(name, dict(params or {}), db_version())
+    """Run a named query, cached on its name, parameters and the DB version; personal data comes back
+    masked for the signed-in role (dashboard/access.py), so every table and download is."""
+    frame = _cached_run(name, dict(params or {}), db_version())
+    return access.mask_frame(frame, getattr(st.session_state.get("_user"), "role", None))
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -76,8 +79,13 @@ def _catalog(version: float) -> Catalog:
 
 
 def limit() -> Limit | None:
-    """The signed-in role's row limit (None: every row)."""
+    """The signed-in role's row limit (dashboard/login.py sets it on every run)."""
     return st.session_state.get("_limit")
+
+
+def aggregates_only() -> bool:
+    """The signed-in role sees no single store (the viewer): pages offer aggregated views only."""
+    return not (limit() or Limit()).one_customer
 
 
 def catalog() -> Catalog:
@@ -155,6 +163,15 @@ def _read_url(cat: Catalog) -> None:
     state["_notices_scope"] = scope
 
 
+def _keep_within(cat: Catalog) -> None:
+    """Drop filter values the role may not choose (the widgets offer only `cat`'s), and a customer
+    outside its limit; the scope's limit would cut them anyway."""
+    state = st.session_state
+    state["f_stations"] = [s for s in state.get("f_stations") or [] if s in cat.stations]
+    if state.get("f_customer") is not None and customer_name(state["f_customer"]) is None:
+        state["f_customer"] = None
+
+
 def _period(cat: Catalog, previous: Scope | None) -> tuple[date, date] | None:
     picked = st.date_input(
         t("filters.period", lang()),
@@ -175,6 +192,7 @@ def sidebar(cat: Catalog) -> Scope:
     """Draw the language switch and the scope filters; return the scope (see write_url for the URL)."""
     _read_url(cat)
     state = st.session_state
+    _keep_within(cat)
     with st.sidebar:
         st.segmented_control(
             t("app.language", lang()),
@@ -193,7 +211,7 @@ def sidebar(cat: Catalog) -> Scope:
         stations = st.multiselect(
             t("filters.stations", lang_code),
             options=list(cat.stations),
-            format_func=cat.stations.get,
+            format_func=lambda s: cat.stations.get(s, s),  # a forged value shows as itself
             placeholder=t("filters.all", lang_code),
             key="f_stations",
             persist_state="session",
@@ -203,7 +221,7 @@ def sidebar(cat: Catalog) -> Scope:
         routes = st.multiselect(
             t("filters.routes", lang_code),
             options=cat.routes_of(stations),
-            format_func=cat.route_names.get,
+            format_func=lambda r: cat.route_names.get(r, r),
             placeholder=t("filters.all", lang_code),
             key="f_routes",
             persist_state="session",
@@ -224,9 +242,9 @@ def sidebar(cat: Catalog) -> Scope:
             key="f_markets",
             persist_state="session",
         )
-        customer = state.get("f_customer")
+        customer = None if aggregates_only() else state.get("f_customer")
         if customer is not None:
-            st.caption(t("filters.customer", lang_code, name=customer_name(customer) or customer))
+            st.caption(t("filters.customer", lang_code, name=plain(customer_name(customer) or customer)))
             st.button(t("filters.clear_customer", lang_code), on_click=_clear_customer, width="stretch")
         st.button(t("filters.reset", lang_code), on_click=_reset, args=(cat,), width="stretch")
         st.caption(t("app.data_range", lang_code, first=cat.first_day, last=cat.last_day))
@@ -261,7 +279,8 @@ def header(title: str) -> None:
 
     scope = current_scope()
     st.title(title)
-    st.caption(scope_line(scope, catalog(), lang(), customer_name(scope.customer)))
+    name = customer_name(scope.customer)
+    st.caption(scope_line(scope, catalog(), lang(), plain(name) if name else None))
 
 
 def show_cards(cards, help_text: str | None = None, per_row: int = 3, border: bool = True) -> None:
@@ -311,6 +330,18 @@ def notice_text(notice: Notice) -> str:
     return t(f"notices.{notice.reason}", lang(), key=as_code(notice.key), value=as_code(notice.value))
 
 
+_MARKUP = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:=])")
+
+
+def plain(text) -> str:
+    """Text from the data (or a user) for a markdown element: every markup character escaped, so a name
+    like 张*明, <b>x</b> or [x](http://y) shows as typed and never as emphasis, HTML or a link."""
+    text = str(text).replace("\n", " ")
+    for link in ("://", "www.", "@"):  # a zero-width space keeps markdown from making an autolink
+        text = text.replace(link, link[0] + "\u200b" + link[1:])
+    return _MARKUP.sub(r"\\\1", text)
+
+
 def as_code(text: str, limit: int = 120) -> str:
     """Text as a markdown code span (no markdown, no autolinks inside); very long text is cut."""
     cut = text[:limit] + ("…" if len(text) > limit else "")
@@ -318,6 +349,18 @@ def as_code(text: str, limit: int = 120) -> str:
 
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def logged(build, what: str, file_name: str):
+    """A download's data, built when clicked, that first writes an audit line: who, over which scope
+    (the role's limit in it), what and the file."""
+    user, scope = st.session_state.get("_user"), st.session_state.get("_scope")
+
+    def data():
+        audit.record(None, user or "?", "export", scope, {"what": what, "file": file_name})
+        return build()
+
+    return data
 
 
 def table(data, key: str, name: str, pct_columns=(), download=None, **kwargs):
@@ -334,13 +377,15 @@ def table(data, key: str, name: str, pct_columns=(), download=None, **kwargs):
     plain = for_download(frame if download is None else download, pct_columns)
     scope = current_scope()
     stem = safe_name(f"{name}-{scope.date_from}-{scope.date_to}")
+    as_csv = logged(partial(csv_bytes, plain), name, f"{stem}.csv")  # the audit line when clicked
+    as_xlsx = logged(partial(xlsx_bytes, plain, safe_name(name)), name, f"{stem}.xlsx")
     with st.container(horizontal=True, key=f"{key}_downloads"):
         st.download_button(
-            "CSV", partial(csv_bytes, plain), f"{stem}.csv", "text/csv", key=f"{key}_csv",
+            "CSV", as_csv, f"{stem}.csv", "text/csv", key=f"{key}_csv",
             on_click="ignore", icon=":material/download:", type="tertiary",
         )  # fmt: skip
         st.download_button(
-            "XLSX", partial(xlsx_bytes, plain, safe_name(name)), f"{stem}.xlsx", XLSX_MIME, key=f"{key}_xlsx",
+            "XLSX", as_xlsx, f"{stem}.xlsx", XLSX_MIME, key=f"{key}_xlsx",
             on_click="ignore", icon=":material/download:", type="tertiary",
         )  # fmt: skip
     return shown
@@ -485,6 +530,8 @@ def meeting_pack(scope: Scope, cat: Catalog, lang_code: str) -> None:
             status.update(label=t("export.done", lang_code, seconds=pack.seconds), state="complete",
                           expanded=False)  # fmt: skip
         state["_pack"] = (scope, lang_code, pack)
+        detail = {"what": "meeting-pack", "lang": lang_code, "slides": pack.slides, "bytes": len(pack.pptx)}
+        audit.record(None, state.get("_user") or "?", "export", scope, detail)
     held = state.get("_pack")
     if held and held[:2] == (scope, lang_code):
         pack, stem = held[2], export.file_stem(scope, lang_code)

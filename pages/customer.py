@@ -36,16 +36,16 @@ if profile is None:
     st.stop()
 
 who = profile.identity
-st.header(f"{who['shop_name']}", anchor=False)
-st.caption(t("customer.subtitle", lang, owner=who["owner_name"], license=who["license_no"],
-             station=who["station_name"], route=who["route_name"]))  # fmt: skip
+st.header(web.plain(who["shop_name"]), anchor=False)  # data as typed, never markup
+st.caption(t("customer.subtitle", lang, **{k: web.plain(who[c]) for k, c in (("owner", "owner_name"),
+             ("license", "license_no"), ("station", "station_name"), ("route", "route_name"))}))  # fmt: skip
 
 left, middle, right = st.columns([2, 2, 3])
 rows = customer.identity_rows(who, lang)
 with left, st.container(border=True, key="cp-identity"):
-    st.markdown("\n".join(f"- **{k}**：{v}" for k, v in rows[:8]))
+    st.markdown("\n".join(f"- **{k}**：{web.plain(v)}" for k, v in rows[:8]))
 with middle, st.container(border=True, key="cp-route"):
-    st.markdown("\n".join(f"- **{k}**：{v}" for k, v in rows[8:]))
+    st.markdown("\n".join(f"- **{k}**：{web.plain(v)}" for k, v in rows[8:]))
 with right:
     st.pydeck_chart(maps.customer_deck(who, lang), key="cp_map", height=260, width="stretch")
 

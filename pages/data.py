@@ -18,11 +18,9 @@ st.caption(t("ingest.intro", lang))
 
 
 def user_name() -> str:
-    """Who imports, for the log: the signed-in user where there is one."""
-    try:
-        return str(st.user.get("name") or st.user.get("email") or "web")
-    except Exception:  # no sign-in configured
-        return "web"
+    """Who imports, for the logs: the signed-in user."""
+    user = st.session_state.get("_user")
+    return getattr(user, "username", None) or "web"
 
 
 def show_outcome(outcome, key: str) -> None:

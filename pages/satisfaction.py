@@ -11,16 +11,17 @@ scope = web.current_scope()
 
 web.header(t("satisfaction.heading", lang))
 
+layers = ["grid"] if web.aggregates_only() else list(LAYERS)  # a viewer: no store's own point
 layer = st.segmented_control(
     t("satisfaction.layer", lang),
-    options=list(LAYERS),
+    options=layers,
     format_func=lambda code: t(f"satisfaction.layer_{code}", lang),
     required=True,
-    default="band",
+    default=layers[0],
     key="sat_layer",
     persist_state="session",
 )
-figures = satisfaction.page_figures(web.run, scope, lang, layer or "band")
+figures = satisfaction.page_figures(web.run, scope, lang, layer if layer in layers else layers[0])
 kpis, limits = figures.kpis, figures.limits
 
 mean = kpis["satisfaction.overall_mean"]
@@ -71,9 +72,9 @@ with side, st.container(border=True, key="sat-details"):
     st.subheader(t("satisfaction.details", lang))
     details = satisfaction.customer_details(figures.customers, pick["key"], lang) if pick else []
     if pick and pick["kind"] == "customer" and details:
-        st.markdown("\n".join(f"- **{name}**：{value}" for name, value in details))
+        st.markdown("\n".join(f"- **{name}**：{web.plain(value)}" for name, value in details))
     elif pick and pick["kind"] != "customer":
-        st.info(t("satisfaction.area_picked", lang, name=pick.get("name") or pick["key"]))
+        st.info(t("satisfaction.area_picked", lang, name=web.plain(pick.get("name") or pick["key"])))
         web.drill_button(pick["kind"], pick["key"], web.catalog(), lang)  # a station or a route
         st.caption(t("satisfaction.clear_pick", lang))
     else:

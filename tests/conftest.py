@@ -1,6 +1,9 @@
 """Shared fixtures: the hand-checkable fixture DB, the demo DB (built once when missing), the test users
 (one password for all, see TEST_USERS) and a test audit log, and for browser tests one `streamlit run`
-server on the demo DB with Playwright driving Debian's Chromium."""
+server on the demo DB with Playwright driving Debian's Chromium.
+
+Every page is behind sign-in: a browser test opens a URL with `open_page(tab, url, user)` (a new session
+signs in through the real form), an AppTest with `signed_in(at, user)` before its first run."""
 
 import os
 import re
@@ -28,7 +31,7 @@ TEST_USERS = (
     users.User("head_ht", "station_head", "寒亭站长", station="HT"),
     users.User("head_gd", "station_head", "固堤站长", station="GD"),
     users.User("cm05", "customer_manager", "冯华兰", staff_id="CM05"),
-    users.User("head_s1", "station_head", "东站站长", station="S1"),
+    users.User("head_s1", "station_head", "东站站长", station="S1", email="head.s1@example.cn"),
     users.User("cm1", "customer_manager", "王客经", staff_id="CM1"),
     users.User("cm2", "customer_manager", "李客经", staff_id="CM2"),
 )
@@ -47,6 +50,15 @@ def test_users(tmp_path_factory) -> Path:
     os.environ["DASHBOARD_USERS"] = str(path)
     os.environ["DASHBOARD_AUDIT"] = str(folder / "audit.duckdb")
     return path
+
+
+def signed_in(at, user: str = "admin"):
+    """An AppTest whose session starts signed in as `user` (the form itself: tests/test_auth.py)."""
+    from dashboard.login import SESSION, Session
+
+    now = time.time()
+    at.session_state[SESSION] = Session(user, now, now)
+    return at
 
 
 @pytest.fixture(scope="session")
@@ -162,6 +174,34 @@ def page(browser):
     tab.on("pageerror", lambda e: tab.console_errors.append(str(e)))
     yield tab
     context.close()
+
+
+def sign_in(tab, user: str = "admin", password: str = TEST_PASSWORD, accepted: bool = True) -> None:
+    """Fill the sign-in form of a new session and submit it (and wait for it to go, when `accepted`)."""
+    form = tab.locator('[data-testid="stForm"]')
+    form.wait_for(timeout=30_000)
+    form.locator('input[type="text"]').fill(user)
+    form.locator('input[type="password"]').fill(password)
+    form.locator('input[type="password"]').press("Enter")
+    # the form goes when the first page run draws (a while on a loaded machine), or an alert says why not
+    tab.wait_for_function(
+        """() => !document.querySelector('[data-testid="stForm"]')
+                 || document.querySelector('[data-testid="stMain"] [data-testid="stAlert"]')""",
+        timeout=120_000,
+    )
+    alert = tab.locator('[data-testid="stMain"] [data-testid="stAlert"]')
+    if accepted and form.count():
+        pytest.fail(f"sign-in as {user!r} refused: {alert.first.inner_text() if alert.count() else '?'}")
+    if not accepted:
+        alert.first.wait_for(timeout=30_000)
+
+
+def open_page(tab, url: str, user: str | None = "admin") -> None:
+    """Open `url` (a new Streamlit session), sign in as `user` and wait until the page is drawn."""
+    tab.goto(url)
+    if user is not None:
+        sign_in(tab, user)
+    wait_ready(tab)
 
 
 def wait_ready(tab) -> None:

@@ -231,7 +231,7 @@ def test_audit_record_keeps_who_what_when_and_the_scope(tmp_path):
     assert lines.action.tolist() == ["sign_in_failed", "import", "export"]
     export = lines.iloc[2]
     assert (export.username, export.role) == ("head_ht", "station_head")
-    assert json.loads(export.scope)["limit"] == {"stations": ["HT"], "routes": None}
+    assert json.loads(export.scope)["limit"] == {"stations": ["HT"], "routes": None, "one_customer": True}
     assert json.loads(export.scope)["date_from"] == "2026-10-01"
     assert json.loads(export.detail) == {"format": "csv", "file": "work-list.csv"}
     assert lines.iloc[0].username.startswith("x' or 1=1") and lines.iloc[0].detail == "<script>"

@@ -15,6 +15,7 @@ from dashboard import overview, store
 from dashboard.cards import overview_cards
 from dashboard.navigation import PAGES
 from dashboard.scope import Scope
+from tests.conftest import signed_in
 
 OCT = Scope(date(2026, 10, 1), date(2026, 10, 31))
 
@@ -24,7 +25,7 @@ def app(fixture_db, monkeypatch):
     monkeypatch.setenv("DASHBOARD_DB", str(fixture_db))
 
     def make(**query) -> AppTest:
-        at = AppTest.from_file(str(store.ROOT / "app.py"), default_timeout=60)
+        at = signed_in(AppTest.from_file(str(store.ROOT / "app.py"), default_timeout=60))
         for key, value in query.items():
             at.query_params[key] = value
         return at

@@ -20,7 +20,7 @@ from dashboard.catalog import load_catalog
 from dashboard.i18n import t
 from dashboard.navigation import PAGES
 from dashboard.scope import Scope, default_scope
-from tests.conftest import ARTIFACTS, start_server, stop_server, wait_ready
+from tests.conftest import ARTIFACTS, open_page, start_server, stop_server, wait_ready
 
 pytestmark = pytest.mark.browser
 
@@ -53,8 +53,7 @@ def cli_kpis(demo_db, *args) -> dict:
 @pytest.mark.parametrize("lang", ["zh", "en"])
 @pytest.mark.parametrize("spec", PAGES, ids=lambda p: p.url_path or "overview")
 def test_every_page_in_both_languages(server, page, spec, lang):
-    page.goto(f"{server}/{spec.url_path}?lang={lang}")
-    wait_ready(page)
+    open_page(page, f"{server}/{spec.url_path}?lang={lang}")
     ARTIFACTS.mkdir(exist_ok=True)
     name = spec.url_path or "overview"
     page.screenshot(path=ARTIFACTS / f"{name}-{lang}.png", full_page=True)
@@ -68,8 +67,7 @@ def test_every_page_in_both_languages(server, page, spec, lang):
 
 def test_overview_equals_the_cli(server, page, demo_db):
     figures = cli_kpis(demo_db)
-    page.goto(server)
-    wait_ready(page)
+    open_page(page, server)
     con = store.connect(demo_db)
     run = partial(store.run, con)
     catalog = load_catalog(run)
@@ -98,8 +96,7 @@ def test_clicking_a_station_drills_down_and_back(server, page, demo_db):
     data = overview.gather(run, default_scope(catalog), catalog.first_day)
     stations = data.units[data.units.unit == "station"].sort_values("rank")
     second = stations.iloc[1]  # click the second-ranked station
-    page.goto(server)
-    wait_ready(page)
+    open_page(page, server)
     grid = page.locator('.st-key-ov_units_station__ [data-testid="stDataFrameResizable"]')
     grid.scroll_into_view_if_needed()
     box = grid.bounding_box()
@@ -137,8 +134,7 @@ def test_filter_in_sidebar_sets_url_and_a_copied_url_opens_the_same_view(server,
     con = store.connect(demo_db)
     station, name = next(iter(load_catalog(partial(store.run, con)).stations.items()))
     con.close()
-    page.goto(server)
-    wait_ready(page)
+    open_page(page, server)
     page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').first.click()
     page.get_by_role("option", name=name, exact=True).click()  # the first option is "select all"
     page.keyboard.press("Escape")
@@ -150,8 +146,7 @@ def test_filter_in_sidebar_sets_url_and_a_copied_url_opens_the_same_view(server,
 
     # the URL is the view: a new browser context (a colleague) opening it sees the same numbers
     other = browser.new_context(viewport={"width": 1440, "height": 1000}).new_page()
-    other.goto(location(page))
-    wait_ready(other)
+    open_page(other, location(page))
     assert metric_values(other) == shown
     other.context.close()
 
@@ -162,8 +157,7 @@ def test_a_deep_link_as_the_first_request_after_a_start(demo_db, page):
     proc, url = start_server(demo_db)
     try:
         spec = next(p for p in PAGES if not p.is_default)
-        page.goto(f"{url}/{spec.url_path}?lang=en")
-        wait_ready(page)
+        open_page(page, f"{url}/{spec.url_path}?lang=en")
         assert (
             page.locator('[data-testid="stMain"] h1')
             .first.inner_text()
@@ -182,8 +176,7 @@ def location(tab) -> str:
 
 
 def test_page_menu_keeps_the_scope_on_every_page(server, page):
-    page.goto(f"{server}/?station=GD&btype=S&lang=en")
-    wait_ready(page)
+    open_page(page, f"{server}/?station=GD&btype=S&lang=en")
     links = page.locator('[data-testid="stSidebar"] [data-testid="stPageLink-NavLink"]')
     assert links.count() == len(PAGES) + 1  # and presentation mode's (tests/test_browser_present.py)
     for i, spec in enumerate(PAGES):
@@ -197,8 +190,9 @@ def test_page_menu_keeps_the_scope_on_every_page(server, page):
 
 
 def test_period_from_url_and_a_bad_param_notice(server, page, demo_db):
-    page.goto(f"{server}/?from=2026-09-01&to=2026-09-30&station=NOPE&lang=en&x=[click](http://evil.example)")
-    wait_ready(page)
+    open_page(
+        page, f"{server}/?from=2026-09-01&to=2026-09-30&station=NOPE&lang=en&x=[click](http://evil.example)"
+    )
     notice = page.locator('[data-testid="stAlert"]').inner_text()
     assert "NOPE" in notice and "[click](http://evil.example)" in notice  # shown as text
     assert page.locator('a[href*="evil"]').count() == 0  # never as a link
@@ -214,8 +208,7 @@ def test_every_table_downloads_as_csv_and_xlsx_in_the_page_language(server, page
     import openpyxl
     import pandas as pd
 
-    page.goto(f"{server}/?lang=en")
-    wait_ready(page)
+    open_page(page, f"{server}/?lang=en")
     box = page.locator(".st-key-ov_units_station___downloads")
     box.scroll_into_view_if_needed()
     with page.expect_download() as csv_download:
@@ -233,7 +226,6 @@ def test_every_table_downloads_as_csv_and_xlsx_in_the_page_language(server, page
         book = openpyxl.load_workbook(file)
     assert book.active.title == "Stations-ranked" and book.active["B1"].value == "Name"
     # the other pages' tables carry the same two buttons
-    page.goto(f"{server}/complaints?lang=en")
-    wait_ready(page)
+    open_page(page, f"{server}/complaints?lang=en")
     assert page.locator('[class*="_downloads"] button').count() >= 2
     assert page.console_errors == []

@@ -5,7 +5,7 @@ import pytest
 
 from dashboard.demo import DEMO_FACTS
 from dashboard.navigation import PAGES
-from tests.conftest import ARTIFACTS, wait_ready
+from tests.conftest import ARTIFACTS, open_page, wait_ready
 from tests.test_browser import RAW_CODES
 
 pytestmark = pytest.mark.browser
@@ -15,8 +15,7 @@ STORE = DEMO_FACTS["nine_grid_customer_id"]
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_profile_by_url_shows_the_store(server, page, lang):
-    page.goto(f"{server}/{PROFILE}?customer={STORE}&from=2026-10-01&to=2026-10-31&lang={lang}")
-    wait_ready(page)
+    open_page(page, f"{server}/{PROFILE}?customer={STORE}&from=2026-10-01&to=2026-10-31&lang={lang}")
     main = page.locator('[data-testid="stMain"]')
     assert main.locator("h2").first.inner_text().strip() == "家家乐超市"
     assert "370703229623" in main.inner_text()
@@ -31,8 +30,7 @@ def test_profile_by_url_shows_the_store(server, page, lang):
 
 
 def test_search_finds_a_store_by_its_licence(server, page):
-    page.goto(f"{server}/{PROFILE}")
-    wait_ready(page)
+    open_page(page, f"{server}/{PROFILE}")
     page.get_by_label("查找客户（店名、负责人或许可证号）").fill("370703229623")
     page.keyboard.press("Enter")
     wait_ready(page)

@@ -4,7 +4,7 @@ import pytest
 
 from dashboard.demo import DEMO_FACTS
 from dashboard.navigation import PAGES
-from tests.conftest import ARTIFACTS, wait_ready
+from tests.conftest import ARTIFACTS, open_page, wait_ready
 
 pytestmark = pytest.mark.browser
 NINE_GRID = next(p.url_path for p in PAGES if p.script == "pages/nine_grid.py")
@@ -17,8 +17,7 @@ def picked(tab) -> str:
 
 
 def test_the_store_board_after_its_overhaul(server, page):
-    page.goto(f"{server}/{NINE_GRID}?customer={STORE}&from=2026-05-01&to=2026-10-31")
-    wait_ready(page)
+    open_page(page, f"{server}/{NINE_GRID}?customer={STORE}&from=2026-05-01&to=2026-10-31")
     board = page.locator(".js-plotly-plot").first
     assert "36 个商品" in board.inner_text() and "32 个商品" in board.inner_text()  # hits, slow sellers
     # the picker shows the store, the sidebar says the scope is that one customer
@@ -29,8 +28,7 @@ def test_the_store_board_after_its_overhaul(server, page):
 
 
 def test_choosing_all_stores_widens_the_scope(server, page):
-    page.goto(f"{server}/{NINE_GRID}?customer={STORE}")
-    wait_ready(page)
+    open_page(page, f"{server}/{NINE_GRID}?customer={STORE}")
     page.locator('[data-testid="stSelectbox"]').first.click()
     page.get_by_role("option").first.click()  # all stores
     page.wait_for_function("() => !window.location.search.includes('customer=')", timeout=15_000)

@@ -6,9 +6,9 @@ import re
 import pytest
 from pptx import Presentation
 
-from dashboard import slides
+from dashboard import audit, slides
 from dashboard.i18n import t
-from tests.conftest import ARTIFACTS, wait_ready
+from tests.conftest import ARTIFACTS, open_page, wait_ready
 
 pytestmark = pytest.mark.browser
 
@@ -19,8 +19,7 @@ def _slide_title(page) -> str:
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_slides_step_through_with_the_scope_fixed(server, page, lang):
-    page.goto(f"{server}/?station=GD&lang={lang}")
-    wait_ready(page)
+    open_page(page, f"{server}/?station=GD&lang={lang}")
     page.locator('[data-testid="stSidebar"]').get_by_role("link", name=t("present.switch", lang)).click()
     page.wait_for_function("() => window.location.pathname === '/present'", timeout=15_000)
     wait_ready(page)
@@ -55,23 +54,19 @@ def test_slides_step_through_with_the_scope_fixed(server, page, lang):
 
 
 def test_a_url_opens_one_slide(server, page):
-    page.goto(f"{server}/?present=1&from=2026-09-01&to=2026-09-30")
-    wait_ready(page)
+    open_page(page, f"{server}/?present=1&from=2026-09-01&to=2026-09-30")
     assert page.evaluate("window.location.pathname") == "/present"
-    page.goto(f"{server}/present?slide=4&from=2026-09-01&to=2026-09-30&lang=en")
-    wait_ready(page)
+    open_page(page, f"{server}/present?slide=4&from=2026-09-01&to=2026-09-30&lang=en")
     assert _slide_title(page) == t("satisfaction.heading", "en")
     assert "Sep 2026" in page.locator(".st-key-slide-head").inner_text()
     assert page.locator('[data-testid="stDeckGlJsonChart"]').count() == 1  # the live map
-    page.goto(f"{server}/present?slide=99")  # out of range: the last slide, no error
-    wait_ready(page)
+    open_page(page, f"{server}/present?slide=99")  # out of range: the last slide, no error
     assert _slide_title(page) == t("programs.heading", "zh")
     assert page.console_errors == []
 
 
 def test_the_meeting_pack_button_builds_a_deck_to_download(server, page):
-    page.goto(f"{server}/?station=KY")
-    wait_ready(page)
+    open_page(page, f"{server}/?station=KY")
     page.get_by_role("button", name=t("export.button", "zh")).click()
     page.wait_for_selector(".st-key-ov_pack_files", timeout=300_000)
     wait_ready(page)
@@ -81,4 +76,8 @@ def test_the_meeting_pack_button_builds_a_deck_to_download(server, page):
     deck = Presentation(download.value.path())
     assert len(deck.slides) == 1 + len(slides.SLIDES)
     assert "开元" in " ".join(s.text_frame.text for s in deck.slides[0].shapes if s.has_text_frame)
+    # who made it, over which scope, is in the audit log
+    logged = audit.recent(limit=10_000)
+    packs = logged[(logged.action == "export") & logged.detail.str.contains('"meeting-pack"')]
+    assert len(packs) >= 1 and '"KY"' in packs.scope.iloc[0] and packs.username.iloc[0] == "admin"
     assert page.console_errors == []

@@ -4,7 +4,7 @@ applies, the effect tab shows both groups' sizes; screenshots for a human."""
 import pytest
 
 from dashboard.navigation import PAGES
-from tests.conftest import ARTIFACTS, wait_ready
+from tests.conftest import ARTIFACTS, open_page, wait_ready
 from tests.test_browser import RAW_CODES, card_value, cli_kpis
 
 pytestmark = pytest.mark.browser
@@ -17,16 +17,14 @@ def _card(tab, kpi: str) -> str:
 
 def test_cards_equal_the_cli_and_a_station_filter_applies(server, page, demo_db):
     figures = cli_kpis(demo_db)
-    page.goto(f"{server}/{PROGRAMS}")
-    wait_ready(page)
+    open_page(page, f"{server}/{PROGRAMS}")
     for kpi in ("training.sessions", "training.attendances", "training.customers_reached", "residency.staff",
                 "residency.days"):  # fmt: skip
         assert _card(page, kpi) == f"{figures[kpi]:,}", kpi
     assert _card(page, "residency.avg_days_per_staff") == f"{figures['residency.avg_days_per_staff']:.1f}"
 
     expected = cli_kpis(demo_db, "--station", "GD")
-    page.goto(f"{server}/{PROGRAMS}?station=GD")
-    wait_ready(page)
+    open_page(page, f"{server}/{PROGRAMS}?station=GD")
     assert _card(page, "training.sessions") == f"{expected['training.sessions']:,}"
     assert _card(page, "residency.days") == f"{expected['residency.days']:,}"
     assert page.console_errors == []
@@ -34,8 +32,7 @@ def test_cards_equal_the_cli_and_a_station_filter_applies(server, page, demo_db)
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_effect_tab_shows_both_groups(server, page, lang):
-    page.goto(f"{server}/{PROGRAMS}?lang={lang}")
-    wait_ready(page)
+    open_page(page, f"{server}/{PROGRAMS}?lang={lang}")
     page.get_by_role("tab", name="效果" if lang == "zh" else "Effect").click()
     wait_ready(page)
     text = page.locator('[data-testid="stMain"]').inner_text()

@@ -14,7 +14,7 @@ from dashboard.catalog import load_catalog
 from dashboard.i18n import fmt_count, fmt_number
 from dashboard.navigation import PAGES
 from dashboard.scope import default_scope
-from tests.conftest import ARTIFACTS, wait_ready
+from tests.conftest import ARTIFACTS, open_page, wait_ready
 from tests.test_browser import cli_kpis
 
 pytestmark = pytest.mark.browser
@@ -52,8 +52,7 @@ def colours(element) -> Image.Image:
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_map_draws_offline_and_numbers_equal_the_cli(server, page, demo_db, lang):
     urls = record_requests(page)
-    page.goto(f"{server}/{SATISFACTION}?lang={lang}")
-    wait_ready(page)
+    open_page(page, f"{server}/{SATISFACTION}?lang={lang}")
     deck = wait_for_map(page)
     image = colours(deck)
     ARTIFACTS.mkdir(exist_ok=True)
@@ -76,8 +75,7 @@ def test_map_draws_offline_and_numbers_equal_the_cli(server, page, demo_db, lang
 
 
 def test_station_filter_from_url_equals_the_cli(server, page, demo_db):
-    page.goto(f"{server}/{SATISFACTION}?station=GD")
-    wait_ready(page)
+    open_page(page, f"{server}/{SATISFACTION}?station=GD")
     wait_for_map(page)
     figures = cli_kpis(demo_db, "--station", "GD")
     low = page.locator('.st-key-sat-kpi-low [data-testid="stMetricValue"]').inner_text().strip()
@@ -97,8 +95,7 @@ def test_clicking_a_customer_opens_its_details(server, page, demo_db):
     # the lowest-scored customer of the weak route: drawn red, on top of its neighbours' colours
     target = frame[frame.route_id == "GD03"].sort_values("overall").iloc[0]
 
-    page.goto(f"{server}/{SATISFACTION}")
-    wait_ready(page)
+    open_page(page, f"{server}/{SATISFACTION}")
     deck = wait_for_map(page)
     box = deck.bounding_box()
 

@@ -5,7 +5,7 @@ import pytest
 
 from dashboard.i18n import fmt_number
 from dashboard.navigation import PAGES
-from tests.conftest import ARTIFACTS, wait_ready
+from tests.conftest import ARTIFACTS, open_page, wait_ready
 from tests.test_browser import RAW_CODES, card_value, cli_kpis
 
 pytestmark = pytest.mark.browser
@@ -23,8 +23,7 @@ def test_cards_equal_the_cli_and_the_weak_route_manager_is_lowest(server, page, 
     figures = cli_kpis(demo_db)
     staff_id, composite = _lowest(figures)
     assert staff_id == "CM05"  # the demo's weak route GD03
-    page.goto(f"{server}/{STAFF}")
-    wait_ready(page)
+    open_page(page, f"{server}/{STAFF}")
     assert card_value(page, "visits.planned").inner_text().strip() == f"{figures['visits.planned']:,}"
     assert card_value(page, "visits.done").inner_text().strip() == f"{figures['visits.done']:,}"
     assert card_value(page, "staff-lowest").inner_text().strip() == "冯华兰"  # CM05's name, never the id
@@ -34,8 +33,7 @@ def test_cards_equal_the_cli_and_the_weak_route_manager_is_lowest(server, page, 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_person_tab_shows_the_missed_visits_and_what_if_reranks(server, page, lang):
-    page.goto(f"{server}/{STAFF}?lang={lang}")
-    wait_ready(page)
+    open_page(page, f"{server}/{STAFF}?lang={lang}")
     zh = lang == "zh"
     page.get_by_role("tab", name="个人明细" if zh else "Person").click()
     wait_ready(page)

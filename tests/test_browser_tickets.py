@@ -9,7 +9,7 @@ import pytest
 from dashboard import store, tickets
 from dashboard.navigation import PAGES
 from dashboard.scope import Scope
-from tests.conftest import ARTIFACTS, wait_ready
+from tests.conftest import ARTIFACTS, open_page, wait_ready
 from tests.test_browser import RAW_CODES, card_value, cli_kpis
 
 pytestmark = pytest.mark.browser
@@ -30,15 +30,13 @@ def _data(demo_db, scope):
 
 def test_cards_equal_the_cli_and_a_station_filter_applies(server, page, demo_db):
     figures = cli_kpis(demo_db)
-    page.goto(f"{server}/{TICKETS}")
-    wait_ready(page)
+    open_page(page, f"{server}/{TICKETS}")
     assert _card(page, "tickets.received") == f"{figures['tickets.received']:,}"
     assert _card(page, "tickets.response_sla_rate") == f"{100 * figures['tickets.response_sla_rate']:.1f}%"
     assert _card(page, "tickets.backlog") == f"{figures['tickets.backlog']:,}"
 
     expected = cli_kpis(demo_db, "--station", "GD")
-    page.goto(f"{server}/{TICKETS}?station=GD")
-    wait_ready(page)
+    open_page(page, f"{server}/{TICKETS}?station=GD")
     assert _card(page, "tickets.received") == f"{expected['tickets.received']:,}"
     assert (
         _card(page, "tickets.resolution_sla_rate") == f"{100 * expected['tickets.resolution_sla_rate']:.1f}%"
@@ -48,8 +46,7 @@ def test_cards_equal_the_cli_and_a_station_filter_applies(server, page, demo_db)
 
 
 def test_work_list_one_click_and_a_ticket_timeline(server, page):
-    page.goto(f"{server}/{TICKETS}?lang=en")
-    wait_ready(page)
+    open_page(page, f"{server}/{TICKETS}?lang=en")
     page.get_by_role("tab", name="Backlog & work list").click()
     page.wait_for_timeout(500)
     assert page.get_by_text("Work list: tickets open at the period end").is_visible()
@@ -75,8 +72,7 @@ def test_a_year_shows_the_spring_festival_peak_and_the_weak_route(server, page, 
     routes = data.ranking[data.ranking["unit"] == "route"].sort_values(["resolution_sla_rate", "unit_id"])
     assert routes["unit_id"].iloc[0] == "GD03"
 
-    page.goto(f"{server}/{TICKETS}?from=2025-11-01&to=2026-10-31&lang={lang}")
-    wait_ready(page)
+    open_page(page, f"{server}/{TICKETS}?from=2025-11-01&to=2026-10-31&lang={lang}")
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=ARTIFACTS / f"tickets-year-{lang}.png", full_page=True)
     page.get_by_role("tab", name="排名" if lang == "zh" else "Ranking").click()

@@ -16,6 +16,7 @@ from streamlit.testing.v1 import AppTest
 from dashboard import customer, store, tables
 from dashboard.demo import DEMO_FACTS
 from dashboard.scope import Scope
+from tests.conftest import signed_in
 from tests.fixture_db import build_fixture
 
 OCT = (date(2026, 10, 1), date(2026, 10, 31))
@@ -123,7 +124,7 @@ def test_profile_url_keeps_the_scope():
 
 
 def _app(db, **query) -> AppTest:
-    at = AppTest.from_file(str(store.ROOT / "app.py"), default_timeout=60)
+    at = signed_in(AppTest.from_file(str(store.ROOT / "app.py"), default_timeout=60))
     for key, value in query.items():
         at.query_params[key] = value
     return at

@@ -1,6 +1,7 @@
 """The import's parts: headers and codes of the spec, cell parsers, the command line's exit codes,
 one import at a time, and the app's connection reading a swapped-in file."""
 
+import hashlib
 import json
 import os
 import re
@@ -12,7 +13,7 @@ from datetime import date, datetime
 import pyarrow as pa
 import pytest
 
-from dashboard import i18n, store
+from dashboard import audit, i18n, store
 from dashboard.ingest import apply, run_import, spec, templates, values
 
 
@@ -124,6 +125,15 @@ def test_cli_exit_codes_and_report(fixture_db, tmp_path):
     strict = cli(visits, "--db", db, "--strict", "--dry-run")
     assert strict.returncode == 2
     assert cli(tmp_path / "missing.csv", "--db", db).returncode == 2
+    # each import that could change the store has an audit line (a dry run has none): who, file, hash, counts
+    logged = audit.recent(limit=10_000)
+    files = [f for d in logged[logged.action == "import"].detail for f in json.loads(d)["files"]]
+    mine = [
+        f for f in files if f["sha256"] in {hashlib.sha256(p.read_bytes()).hexdigest() for p in (bad, visits)}
+    ]
+    assert sorted((f["name"], f["status"], f["rejected"]) for f in mine) == [
+        ("visits.csv", "partial", 1), ("客户.csv", "refused", 0)
+    ]  # fmt: skip
 
 
 def test_one_import_at_a_time(fixture_db, tmp_path):

@@ -14,6 +14,7 @@ from dashboard import charts, nine_grid, store, tables
 from dashboard.demo import DEMO_FACTS
 from dashboard.downloads import xlsx_bytes
 from dashboard.scope import Scope
+from tests.conftest import signed_in
 from tests.test_cli import cli
 
 STORE = DEMO_FACTS["nine_grid_customer_id"]
@@ -123,7 +124,7 @@ def test_sku_table_and_excel_download(demo_run):
 
 def test_page_before_after_heading(demo_db, monkeypatch):
     monkeypatch.setenv("DASHBOARD_DB", str(demo_db))
-    at = AppTest.from_file(str(store.ROOT / "app.py"), default_timeout=60)
+    at = signed_in(AppTest.from_file(str(store.ROOT / "app.py"), default_timeout=60))
     at.query_params["customer"] = str(STORE)
     at.run()
     at.session_state["ng_before"] = (BEFORE[0], date(2025, 12, 1))

@@ -22,6 +22,7 @@ from dashboard import kpis, staff, store, tables
 from dashboard.catalog import load_catalog
 from dashboard.metrics import three_labor
 from dashboard.scope import Scope, default_scope
+from tests.conftest import signed_in
 from tests.fixture_db import build_fixture
 
 OCT = Scope(date(2026, 10, 1), date(2026, 10, 31))
@@ -217,7 +218,7 @@ def test_demo_page_figures_equal_the_kpis(demo_run, demo):
 
 def test_page_apptest_opens_on_the_lowest_and_its_what_if_works(staff_db, monkeypatch):
     monkeypatch.setenv("DASHBOARD_DB", str(staff_db))
-    at = AppTest.from_file(str(store.ROOT / "app.py"), default_timeout=60)
+    at = signed_in(AppTest.from_file(str(store.ROOT / "app.py"), default_timeout=60))
     at.query_params["from"] = "2026-10-01"
     at.query_params["to"] = "2026-10-31"
     at.run()

@@ -322,8 +322,9 @@ def _extra_lines(extra: dict) -> list[str]:
             lines.append(f"- app: skipped ({a['skipped']})")
         else:
             lines.append(
-                f"- app cold start: healthy {a['healthy_s']} s, first paint {a['first_paint_s']} s, overview "
-                f"done {a['first_page_done_s']} s; then each page done in "
+                f"- app cold start: healthy {a['healthy_s']} s, first paint (the sign-in form) "
+                f"{a['first_paint_s']} s, signed in: overview painted {a['overview_paint_s']} s, done "
+                f"{a['first_page_done_s']} s; then each page from its sign-in form to done in "
                 + ", ".join(f"{k} {v} s" for k, v in a["page_done_s"].items())
                 + f"; server peak RSS {a['server_peak_rss_mib']} MiB"
             )

@@ -92,10 +92,10 @@ def run(path: Path, threads: int = 30, seconds: float = 60, browsers: int = 3) -
     started = time.perf_counter()
     if why_not is None:
         urls = [urlencode(scope_to_query(s), doseq=True) for s in chosen]
-        with app.served(path) as (proc, url, _):
+        with app.served(path) as (proc, url, _, password):
             for t in pool:
                 t.start()
-            web = app.browser_sessions(url, browsers, seconds, urls)
+            web = app.browser_sessions(url, password, browsers, seconds, urls)
             web["server_peak_rss_mib"] = app.peak_rss_mib(proc.pid)
             for t in pool:
                 t.join()

@@ -23,7 +23,7 @@ from pathlib import Path
 import pandas as pd
 import pyarrow as pa
 
-from dashboard import store
+from dashboard import audit, store
 from dashboard.ingest import apply, read, spec, validate
 from dashboard.ingest.read import Refused
 
@@ -133,7 +133,22 @@ def run_import(
         outcome.error = f"{type(error).__name__}: {error}"
         outcome.applied = False
     outcome.seconds = time.perf_counter() - started
+    if not dry_run:  # who imported what, beside the store's own import_log (which a failed swap loses)
+        audit.record(audit.audit_path(db), user or "?", "import", None, _audit_detail(outcome))
     return outcome
+
+
+def _audit_detail(outcome: Outcome) -> dict:
+    return {
+        "applied": outcome.applied,
+        "strict": outcome.strict,
+        "error": outcome.error,
+        "files": [
+            {"name": f.name, "sha256": f.sha256, "table": f.table, "status": f.status, "read": f.n_read,
+             "new": f.n_new, "updated": f.n_updated, "rejected": f.n_rejected}
+            for f in outcome.files
+        ],
+    }  # fmt: skip
 
 
 def _check_and_apply(work, files, parsed, outcome: Outcome, user: str, tell: Progress, preview_rows: int):
