@@ -171,8 +171,11 @@ def gather(run, scope: Scope, first_day: date | None = None) -> TicketData:
     previous = scope.previous()
     if first_day is not None and previous.date_from < first_day:
         previous_kpis, previous_by = {}, received_by.iloc[0:0]
-    else:
-        previous_kpis, previous_by = ticket_kpis(run, previous), run("tickets/received_by", previous.params())
+    else:  # ticket_kpis of the previous period, its breakdowns queried once for the cards and the chart
+        previous_by = run("tickets/received_by", previous.params())
+        _, previous_summary = resolution_curves(run("tickets/resolution_times", previous.params()))
+        previous_row = run("tickets/kpis", target_params(previous)).to_dict("records")[0]
+        previous_kpis = kpis_from(previous_row, previous_by, previous_summary)
     backlog_params = {k: v for k, v in judged.items() if k != "date_from"}
     return TicketData(
         scope=scope,
