@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from dashboard.navigation import PAGES
-from tests.conftest import ARTIFACTS, start_server, stop_server, wait_ready
+from tests.conftest import ARTIFACTS, open_page, start_server, stop_server, wait_ready
 from tests.test_browser import RAW_CODES, card_value, cli_kpis
 
 pytestmark = pytest.mark.browser
@@ -41,8 +41,7 @@ def _main_text(tab) -> str:
 def test_upload_check_and_import(import_server, page):
     url, db = import_server
     before = cli_kpis(db)["customers.in_scope"]
-    page.goto(f"{url}/{DATA}")
-    wait_ready(page)
+    open_page(page, f"{url}/{DATA}", "admin")
     page.locator('input[type="file"]').set_input_files(
         files=[{"name": "客户信息_2026-10.csv", "mimeType": "text/csv", "buffer": UPLOAD}]
     )
@@ -77,13 +76,11 @@ def test_upload_check_and_import(import_server, page):
 
     after = cli_kpis(db)["customers.in_scope"]
     assert after == before + 2
-    page.goto(url)  # the overview reads the new file
-    wait_ready(page)
+    open_page(page, url, "admin")  # the overview reads the new file (a new session: sign in again)
     shown = card_value(page, "customers.in_scope").inner_text()
     assert re.sub(r"\D", "", shown) == str(after)
 
-    page.goto(f"{url}/{DATA}?lang=en")
-    wait_ready(page)
+    open_page(page, f"{url}/{DATA}?lang=en", "admin")
     text = _main_text(page)
     assert "Import history" in text
     with page.expect_download() as download:
