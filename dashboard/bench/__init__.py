@@ -331,7 +331,8 @@ def _extra_lines(extra: dict) -> list[str]:
     if "concurrency" in extra:
         c = extra["concurrency"]
         lines.append(
-            f"- concurrency: {c['threads']} threads on one connection for {c['seconds']} s: "
+            f"- concurrency, every query run (no cache): {c['threads']} threads on one connection for "
+            f"{c['seconds']} s: "
             f"{c['query_sets']} page query sets ({c['sets_per_s']}/s, {c['queries_per_s']} queries/s), "
             f"errors {c['errors']}, median {c['median_ms']} ms, p95 {c['p95_ms']} ms"
             + (f" (e.g. {c['error_examples'][0]})" if c["errors"] else "")
@@ -346,4 +347,12 @@ def _extra_lines(extra: dict) -> list[str]:
                 f"server peak RSS {b['server_peak_rss_mib']} MiB"
                 + (f" (e.g. {b['error_examples'][0]})" if b["errors"] else "")
             )
+        k = c["cached"]
+        lines.append(
+            f"- concurrency through a cache shared by the threads (as the app's cache serves its sessions; "
+            f"{k['scopes']} scopes × {len(PAGES)} pages): {k['threads']} threads for {k['seconds']} s: "
+            f"{k['query_sets']} page query sets ({k['sets_per_s']}/s), errors {k['errors']}, "
+            f"median {k['median_ms']} ms, p95 {k['p95_ms']} ms"
+            + (f" (e.g. {k['error_examples'][0]})" if k["errors"] else "")
+        )
     return lines

@@ -9,6 +9,7 @@ import statistics
 import threading
 import time
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -54,15 +55,28 @@ def query_sets(con, catalog: Catalog, chosen: list[Scope]) -> list[tuple[str, li
     return sets
 
 
-def run(path: Path, threads: int = 30, seconds: float = 60, browsers: int = 3) -> dict:
-    """`threads` threads replay random page query sets on one connection for `seconds`; meanwhile
-    `browsers` browser sessions open random pages of a served app (when a browser is available)."""
-    from dashboard.bench import app, p95
+class SharedCache:
+    """Results kept per query and parameters for every thread, as the app's `st.cache_data` keeps them
+    for every session (web.run): the first asker of a key runs it, the others wait for its answer."""
 
-    con = store.connect(path, read_only=True)
-    catalog = load_catalog(lambda name, params=None: store.run(con, name, params))
-    chosen = scopes(catalog)
-    sets = query_sets(con, catalog, chosen)
+    def __init__(self, con):
+        self.con, self.results, self.locks = con, {}, {}
+        self.lock = threading.Lock()
+
+    def __call__(self, name: str, params: dict) -> None:
+        key = (name, repr(sorted(params.items())))
+        with self.lock:
+            key_lock = self.locks.setdefault(key, threading.Lock())
+        with key_lock:
+            if key not in self.results:
+                self.results[key] = store.run(self.con, name, params)
+
+
+def _replay(con, sets, threads: int, seconds: float, runner, during=None) -> dict:
+    """`threads` threads replay random page query sets through `runner` for `seconds` (while `during`
+    runs, when given): errors, throughput, latency."""
+    from dashboard.bench import p95
+
     latencies: list[float] = []
     errors: list[str] = []
     queries = 0
@@ -77,7 +91,7 @@ def run(path: Path, threads: int = 30, seconds: float = 60, browsers: int = 3) -
             started = time.perf_counter()
             try:
                 for name, params in asked:
-                    store.run(con, name, params)
+                    runner(name, params)
             except Exception as error:  # every failure is what this run counts
                 with lock:
                     errors.append(f"{page}: {type(error).__name__}: {error}"[:200])
@@ -86,27 +100,14 @@ def run(path: Path, threads: int = 30, seconds: float = 60, browsers: int = 3) -
                 latencies.append(time.perf_counter() - started)
                 queries += len(asked)
 
-    web: dict = {}
-    why_not = app.available() if browsers else "no browser sessions asked for"
     pool = [threading.Thread(target=worker, args=(k,)) for k in range(threads)]
     started = time.perf_counter()
-    if why_not is None:
-        urls = [urlencode(scope_to_query(s), doseq=True) for s in chosen]
-        with app.served(path) as (proc, url, _, password):
-            for t in pool:
-                t.start()
-            web = app.browser_sessions(url, password, browsers, seconds, urls)
-            web["server_peak_rss_mib"] = app.peak_rss_mib(proc.pid)
-            for t in pool:
-                t.join()
-    else:
-        web = {"skipped": why_not}
-        for t in pool:
-            t.start()
-        for t in pool:
-            t.join()
+    for t in pool:
+        t.start()
+    extra = during() if during else {}
+    for t in pool:
+        t.join()
     elapsed = time.perf_counter() - started
-    con.close()
     return {
         "threads": threads,
         "seconds": round(elapsed, 1),
@@ -118,5 +119,36 @@ def run(path: Path, threads: int = 30, seconds: float = 60, browsers: int = 3) -
         "queries_per_s": round(queries / elapsed, 1),
         "median_ms": round(1000 * statistics.median(latencies), 1) if latencies else None,
         "p95_ms": round(1000 * p95(latencies), 1) if latencies else None,
-        "browsers": web,
+        **extra,
     }
+
+
+def run(path: Path, threads: int = 30, seconds: float = 60, browsers: int = 3) -> dict:
+    """Two replays of random page query sets by `threads` threads on one connection, `seconds` each:
+    uncached (every query runs: each click a scope no one asked for before), while `browsers` browser
+    sessions open random pages of a served app (when a browser is available); then through a cache
+    shared by the threads, as the app serves its sessions."""
+    from dashboard.bench import app
+
+    con = store.connect(path, read_only=True)
+    catalog = load_catalog(lambda name, params=None: store.run(con, name, params))
+    chosen = scopes(catalog)
+    sets = query_sets(con, catalog, chosen)
+    why_not = app.available() if browsers else "no browser sessions asked for"
+    uncached = partial(store.run, con)
+    if why_not is None:
+        urls = [urlencode(scope_to_query(s), doseq=True) for s in chosen]
+        with app.served(path) as (proc, url, _, password):
+
+            def clicking() -> dict:
+                web = app.browser_sessions(url, password, browsers, seconds, urls)
+                web["server_peak_rss_mib"] = app.peak_rss_mib(proc.pid)
+                return {"browsers": web}
+
+            result = _replay(con, sets, threads, seconds, uncached, clicking)
+    else:
+        result = _replay(con, sets, threads, seconds, uncached) | {"browsers": {"skipped": why_not}}
+    result["cached"] = _replay(con, sets, threads, seconds, SharedCache(con))
+    result["cached"]["scopes"] = len(chosen)
+    con.close()
+    return result
