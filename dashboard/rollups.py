@@ -15,12 +15,15 @@ import hashlib
 import json
 import re
 from contextlib import contextmanager
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
-from dashboard.scope import Scope, whole_months
+from dashboard.scope import Scope, month_end, whole_months
 
 ROLLUPS_FILE = Path(__file__).with_name("rollups.sql")
+# The three-labor inputs of every calendar month, company-wide, are the staff inputs query itself run over
+# the rollups above with every month as a period: the same frame, read back for the months a page asks for.
+STAFF_INPUTS = "staff/inputs_monthly"
 # The raw tables the rollups are built from; their row counts at refresh are kept to notice a change.
 SOURCES = (
     "customers",
@@ -49,8 +52,11 @@ GRAINS = {
         "month",
     ),
     "rollup_visit_month": ("customer_id", "month"),
+    "rollup_staff_inputs_month": ("date_from", "staff_id"),
+    "rollup_staff_inputs_months": ("month",),
     "rollup_state": (),
 }
+BUILT_IN_PYTHON = ("rollup_staff_inputs_month", "rollup_staff_inputs_months")  # by _staff_inputs
 _SECTION = re.compile(r"^-- rollup: (\w+)\s*$", re.MULTILINE)
 _raw_only = contextvars.ContextVar("raw_only", default=False)
 
@@ -63,14 +69,18 @@ def sections() -> dict[str, str]:
 
 
 def version() -> str:
-    return hashlib.sha256(ROLLUPS_FILE.read_bytes()).hexdigest()[:12]
+    from dashboard import store
+
+    sources = [ROLLUPS_FILE, store.QUERIES_DIR / f"{STAFF_INPUTS}.sql", Path(__file__)]
+    return hashlib.sha256(b"".join(p.read_bytes() for p in sources)).hexdigest()[:12]
 
 
 def settings_used() -> dict:
     """The settings the rollups bake in (a change makes them unusable until the next refresh)."""
     from dashboard.staff import conf
+    from dashboard.tickets import targets
 
-    return {"checkin_m": conf()["checkin_distance_m"]}
+    return {"checkin_m": conf()["checkin_distance_m"], "resolution_hours": targets()["resolution_hours"]}
 
 
 def refresh(con) -> dict[str, int]:
@@ -86,10 +96,36 @@ def refresh(con) -> dict[str, int]:
     }
     built = {}
     for table, sql in sections().items():
+        if table == "rollup_state":  # last: after the tables it vouches for
+            built |= _staff_inputs(con)
         names = set(re.findall(r"\$([A-Za-z_]\w*)", sql))
         con.execute(sql, {k: v for k, v in params.items() if k in names})
         built[table] = _count(con, table)
     return built
+
+
+def _staff_inputs(con) -> dict[str, int]:
+    """rollup_staff_inputs_month: the staff inputs query over the whole company with every calendar month
+    of the data as a period (and the month before it as its previous), and the months it holds."""
+    from dashboard import store
+    from dashboard.staff import conf, query_params
+
+    first, last = con.execute(store.load_query("filters/data_range").sql).fetchone()
+    months = []
+    if first is not None:
+        month = first.replace(day=1)
+        while month <= last:
+            months.append((month, month_end(month)))
+            month = month_end(month) + timedelta(days=1)
+    params = query_params(Scope(first or date.min, last or date.min), months, conf())
+    con.execute("drop table if exists rollup_staff_inputs_month")
+    bound = {k: v for k, v in params.items() if k != "checkin_m"}  # the radius is rollup_staff_month's
+    con.sql(store.load_query(STAFF_INPUTS).sql, params=bound).to_table("rollup_staff_inputs_month")
+    con.execute(
+        "create or replace table rollup_staff_inputs_months as select unnest($months::date[]) as month",
+        {"months": [m for m, _ in months]},
+    )
+    return {t: _count(con, t) for t in BUILT_IN_PYTHON}
 
 
 def _count(con, table: str) -> int:
@@ -123,6 +159,22 @@ def usable(run, scope: Scope, periods: list[tuple[date, date]] | None = None) ->
     """Whether a page may read the rollups for this scope: they are ready and every period is whole
     months (a single customer is fine: the rollups keep the customer)."""
     return whole_months_only(scope, periods) and ready(run)
+
+
+def staff_inputs_cover(run, scope: Scope, periods: list[tuple[date, date]]) -> bool:
+    """Whether rollup_staff_inputs_month answers these periods: no filter (nor limit) narrows the company,
+    each period is one calendar month, and every one of them was built (call after `ready`)."""
+    given = scope.filter_params()
+    if any(given[k] for k in ("stations", "routes", "btypes", "markets")) or given["customer"] is not None:
+        return False
+    if not all(a.day == 1 and b == month_end(a) for a, b in periods):
+        return False
+    built = set(run("rollups/staff_inputs_months", {})["month"].map(_day))
+    return all(a in built for a, _ in periods)
+
+
+def _day(value) -> date:
+    return value.date() if hasattr(value, "date") else value
 
 
 def level(scope: Scope) -> str | None:

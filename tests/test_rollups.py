@@ -81,7 +81,7 @@ def test_fixture_and_demo_have_ready_rollups(fixture_run, demo_run):
 
 
 def test_every_rollup_has_its_grain(demo_con):
-    assert set(rollups.GRAINS) == set(rollups.sections())
+    assert set(rollups.GRAINS) == set(rollups.sections()) | set(rollups.BUILT_IN_PYTHON)
     for table, grain in rollups.GRAINS.items():
         # names from rollups.GRAINS, not from a user: identifiers cannot be bound
         keys = ", ".join(grain) or "1"
@@ -115,8 +115,14 @@ def test_the_rollups_are_what_the_pages_read(demo_con):
     # a whole month reads the rollup queries, a part of one the raw ones (else the tests above prove little)
     run = Recorder(demo_con)
     all_kpis(run, Scope(date(2026, 10, 1), date(2026, 10, 31)))
-    assert {f"{name}_monthly" for name in MONTHLY} <= set(run.names)
+    # the company's month: the staff inputs stored per month; a station's: built from the monthly rollups
+    assert {f"{name}_monthly" for name in MONTHLY if name != "staff/inputs"} <= set(run.names)
+    assert "staff/inputs_by_month" in run.names
     assert not set(MONTHLY) & set(run.names)
+    run.names.clear()
+    all_kpis(run, Scope(date(2026, 10, 1), date(2026, 10, 31), stations=("GD",)))
+    assert {f"{name}_monthly" for name in MONTHLY} <= set(run.names)
+    assert "staff/inputs_by_month" not in run.names
     run.names.clear()
     all_kpis(run, Scope(date(2026, 10, 3), date(2026, 10, 30)))
     assert set(MONTHLY) <= set(run.names)
@@ -181,3 +187,31 @@ def test_stale_or_missing_rollups_are_not_read(fixture_db, tmp_path):
     con.execute("drop table rollup_state")
     assert not rollups.ready(run)
     con.close()
+
+
+@pytest.mark.parametrize(
+    "scope",
+    [
+        Scope(date(2026, 10, 1), date(2026, 10, 31)),
+        replace(Scope(date(2026, 10, 1), date(2026, 10, 31)), stations=("GD",)),
+        replace(Scope(date(2026, 10, 1), date(2026, 10, 31)), limit=Limit(stations=("HT",))),
+        Scope(date(2024, 11, 1), date(2024, 11, 30)),  # the first month: no month before it
+    ],
+    ids=["company", "station", "station-head", "first-month"],
+)
+def test_the_staff_inputs_of_every_month_are_the_same_three_ways(demo_con, scope):
+    # the three-labor inputs of the overview's periods: stored per month (company-wide), built from the
+    # monthly rollups, and from the raw tables: the same frame to the last bit
+    catalog = load_catalog(partial(store.run, demo_con))
+    months = staff.trend_months(scope, catalog.first_day)
+    periods = list(dict.fromkeys([(scope.date_from, scope.date_to), *months]))
+    params = staff.query_params(scope, periods, staff.conf())
+    raw = store.run(demo_con, "staff/inputs", params)
+    rolled = {k: v for k, v in params.items() if k != "checkin_m"}
+    monthly = store.run(demo_con, "staff/inputs_monthly", rolled)
+    pd.testing.assert_frame_equal(monthly, raw, check_exact=True)
+    run = Recorder(demo_con)
+    used = staff._inputs(run, scope, periods, staff.conf())
+    pd.testing.assert_frame_equal(used, raw, check_exact=True)
+    stored = "staff/inputs_by_month" in run.names
+    assert stored == (scope.stations == () and scope.limit is None)

@@ -1165,8 +1165,8 @@ def _drop_key(con, table: str) -> str:
         key, body = clause.group(1), body.replace(clause.group(0), "")
     else:  # a_id bigint primary key
         key, body = re.search(r"(\w+) \w+ primary key", body).group(1), body.replace(" primary key", "", 1)
-    con.execute("drop table " + table)
-    con.execute("create table " + table + " (" + body + ")")
+    con.execute("drop table " + table)  # sql: identifiers only (a table name of our schema)
+    con.execute("create table " + table + " (" + body + ")")  # sql: identifiers only (its own columns)
     return key
 
 
