@@ -129,11 +129,16 @@ def trend(run: Runner, scope: Scope, months: list[date], composite: dict | None 
         "months": months,
         **{k: goal[k] for k in ("response_target_hours", "resolution_kinds", "resolution_hours")},
     }
-    query = "overview/trend_monthly" if rollups.ready(run) else "overview/trend"  # months are whole
-    frame = run(query, params).set_index("month").rename(columns=TREND_COLUMNS)
+    spans = [(m, month_end(m)) for m in months]
+    if not rollups.ready(run):
+        frame = run("overview/trend", params)
+    elif rollups.company_months_cover(run, scope, spans):
+        frame = run("overview/trend_by_month", {"months": months})
+    else:
+        frame = run("overview/trend_monthly", params)  # months are whole
+    frame = frame.set_index("month").rename(columns=TREND_COLUMNS)
     frame.index = [pd.Timestamp(m).date() for m in frame.index]
     frame = frame[list(TREND_COLUMNS.values())].astype("float64")
-    spans = [(m, month_end(m)) for m in months]
     if composite is None:
         composite = staff.composite_means(run, scope, spans)
     frame["staff.composite_mean"] = pd.Series({m: composite[(m, e)] for m, e in spans}, dtype="float64")
@@ -152,8 +157,12 @@ def units(run: Runner, scope: Scope) -> pd.DataFrame:
     last_year = scope.last_year()
     low_score = float(settings()["satisfaction"]["low_score"])
     params = {**scope.params(), "ly_from": last_year.date_from, "ly_to": last_year.date_to}
-    query = "overview/units_monthly" if rollups.usable(run, scope) else "overview/units"
-    frame = run(query, {**params, "low_score": low_score})
+    if not rollups.usable(run, scope):
+        frame = run("overview/units", {**params, "low_score": low_score})
+    elif rollups.company_months_cover(run, scope, [(scope.date_from, scope.date_to)]):
+        frame = run("overview/units_by_month", {"month": scope.date_from})
+    else:
+        frame = run("overview/units_monthly", {**params, "low_score": low_score})
     rates = run("tickets/ranking", tickets.target_params(scope))
     rates = rates[rates.unit.isin(["station", "route"])]
     columns = ["unit", "unit_id", "received", "response_sla_rate", "resolution_sla_rate", "closed_loop_rate"]

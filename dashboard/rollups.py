@@ -18,12 +18,14 @@ from contextlib import contextmanager
 from datetime import date, timedelta
 from pathlib import Path
 
+import duckdb
+
 from dashboard.scope import Scope, month_end, whole_months
 
 ROLLUPS_FILE = Path(__file__).with_name("rollups.sql")
-# The three-labor inputs of every calendar month, company-wide, are the staff inputs query itself run over
-# the rollups above with every month as a period: the same frame, read back for the months a page asks for.
-STAFF_INPUTS = "staff/inputs_monthly"
+# Company-wide answers of every calendar month: the pages' own queries (over the rollups above) run with
+# no filter, each month a period, and stored; read back for the months a page asks for, the same frames.
+COMPANY_QUERIES = ("staff/inputs_monthly", "overview/trend_monthly", "overview/units_monthly")
 # The raw tables the rollups are built from; their row counts at refresh are kept to notice a change.
 SOURCES = (
     "customers",
@@ -53,10 +55,17 @@ GRAINS = {
     ),
     "rollup_visit_month": ("customer_id", "month"),
     "rollup_staff_inputs_month": ("date_from", "staff_id"),
-    "rollup_staff_inputs_months": ("month",),
+    "rollup_trend_month": ("month",),
+    "rollup_units_month": ("month", "unit", "unit_id"),
+    "rollup_company_months": ("month",),
     "rollup_state": (),
 }
-BUILT_IN_PYTHON = ("rollup_staff_inputs_month", "rollup_staff_inputs_months")  # by _staff_inputs
+BUILT_IN_PYTHON = (  # by _company_months
+    "rollup_staff_inputs_month",
+    "rollup_trend_month",
+    "rollup_units_month",
+    "rollup_company_months",
+)
 _SECTION = re.compile(r"^-- rollup: (\w+)\s*$", re.MULTILINE)
 _raw_only = contextvars.ContextVar("raw_only", default=False)
 
@@ -71,16 +80,21 @@ def sections() -> dict[str, str]:
 def version() -> str:
     from dashboard import store
 
-    sources = [ROLLUPS_FILE, store.QUERIES_DIR / f"{STAFF_INPUTS}.sql", Path(__file__)]
+    sources = [ROLLUPS_FILE, *(store.QUERIES_DIR / f"{q}.sql" for q in COMPANY_QUERIES), Path(__file__)]
     return hashlib.sha256(b"".join(p.read_bytes() for p in sources)).hexdigest()[:12]
 
 
 def settings_used() -> dict:
     """The settings the rollups bake in (a change makes them unusable until the next refresh)."""
+    from dashboard.settings import settings
     from dashboard.staff import conf
     from dashboard.tickets import targets
 
-    return {"checkin_m": conf()["checkin_distance_m"], "resolution_hours": targets()["resolution_hours"]}
+    return {
+        "checkin_m": conf()["checkin_distance_m"],
+        "tickets": targets(),
+        "low_score": float(settings()["satisfaction"]["low_score"]),
+    }
 
 
 def refresh(con) -> dict[str, int]:
@@ -97,17 +111,19 @@ def refresh(con) -> dict[str, int]:
     built = {}
     for table, sql in sections().items():
         if table == "rollup_state":  # last: after the tables it vouches for
-            built |= _staff_inputs(con)
+            built |= _company_months(con)
         names = set(re.findall(r"\$([A-Za-z_]\w*)", sql))
         con.execute(sql, {k: v for k, v in params.items() if k in names})
         built[table] = _count(con, table)
     return built
 
 
-def _staff_inputs(con) -> dict[str, int]:
-    """rollup_staff_inputs_month: the staff inputs query over the whole company with every calendar month
-    of the data as a period (and the month before it as its previous), and the months it holds."""
-    from dashboard import store
+def _company_months(con) -> dict[str, int]:
+    """The company-wide answers of every calendar month of the data (see COMPANY_QUERIES): the staff
+    inputs and the overview's trend with every month as a period in one run each, the overview's units
+    one month at a time; and the months they hold."""
+    from dashboard import store, tickets
+    from dashboard.scope import Scope
     from dashboard.staff import conf, query_params
 
     first, last = con.execute(store.load_query("filters/data_range").sql).fetchone()
@@ -117,15 +133,41 @@ def _staff_inputs(con) -> dict[str, int]:
         while month <= last:
             months.append((month, month_end(month)))
             month = month_end(month) + timedelta(days=1)
-    params = query_params(Scope(first or date.min, last or date.min), months, conf())
-    con.execute("drop table if exists rollup_staff_inputs_month")
-    bound = {k: v for k, v in params.items() if k != "checkin_m"}  # the radius is rollup_staff_month's
-    con.sql(store.load_query(STAFF_INPUTS).sql, params=bound).to_table("rollup_staff_inputs_month")
+    company = Scope(first or date(2000, 1, 1), last or date(2000, 1, 1))  # an empty store: no months
+    params = query_params(company, months, conf())
+    del params["checkin_m"]  # the radius is rollup_staff_month's
+    _store(con, "rollup_staff_inputs_month", "staff/inputs_monthly", params)
+    goal = tickets.target_params(company)
+    trend = {**company.filter_params(), "months": [m for m, _ in months]}
+    trend |= {k: goal[k] for k in ("response_target_hours", "resolution_kinds", "resolution_hours")}
+    _store(con, "rollup_trend_month", "overview/trend_monthly", trend)
+    con.execute("drop table if exists rollup_units_month")
+    low_score = settings_used()["low_score"]
+    for n, (start, end) in enumerate(months or [(company.date_from, company.date_to)]):
+        one = Scope(start, end)
+        before = one.last_year()
+        units = {**one.params(), "ly_from": before.date_from, "ly_to": before.date_to, "low_score": low_score}
+        rows = con.sql(store.load_query("overview/units_monthly").sql, params=units)
+        rows = rows.select(duckdb.ConstantExpression(start).alias("month"), duckdb.StarExpression())
+        if not months:  # the table, empty
+            rows.limit(0).to_table("rollup_units_month")
+        elif n:
+            rows.insert_into("rollup_units_month")
+        else:
+            rows.to_table("rollup_units_month")
     con.execute(
-        "create or replace table rollup_staff_inputs_months as select unnest($months::date[]) as month",
+        "create or replace table rollup_company_months as select unnest($months::date[]) as month",
         {"months": [m for m, _ in months]},
     )
     return {t: _count(con, t) for t in BUILT_IN_PYTHON}
+
+
+def _store(con, table: str, query: str, params: dict) -> None:
+    """A named query's answer kept as a table (the query's text, its values bound)."""
+    from dashboard import store
+
+    con.execute("drop table if exists " + table)  # sql: identifiers only (a rollup's name)
+    con.sql(store.load_query(query).sql, params=params).to_table(table)
 
 
 def _count(con, table: str) -> int:
@@ -161,15 +203,15 @@ def usable(run, scope: Scope, periods: list[tuple[date, date]] | None = None) ->
     return whole_months_only(scope, periods) and ready(run)
 
 
-def staff_inputs_cover(run, scope: Scope, periods: list[tuple[date, date]]) -> bool:
-    """Whether rollup_staff_inputs_month answers these periods: no filter (nor limit) narrows the company,
-    each period is one calendar month, and every one of them was built (call after `ready`)."""
+def company_months_cover(run, scope: Scope, periods: list[tuple[date, date]]) -> bool:
+    """Whether the company-wide monthly rollups answer these periods: no filter (nor limit) narrows the
+    company, each period is one calendar month, and every one of them was built (call after `ready`)."""
     given = scope.filter_params()
     if any(given[k] for k in ("stations", "routes", "btypes", "markets")) or given["customer"] is not None:
         return False
     if not all(a.day == 1 and b == month_end(a) for a, b in periods):
         return False
-    built = set(run("rollups/staff_inputs_months", {})["month"].map(_day))
+    built = set(run("rollups/company_months", {})["month"].map(_day))
     return all(a in built for a, _ in periods)
 
 

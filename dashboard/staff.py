@@ -90,7 +90,7 @@ def _inputs(run: Runner, scope: Scope, periods: list[tuple[date, date]], setting
     """The inputs query: from the rollups when the periods are whole months, else from the raw tables."""
     params = query_params(scope, periods, settings_)
     if rollups.usable(run, scope, periods):
-        if rollups.staff_inputs_cover(run, scope, periods):
+        if rollups.company_months_cover(run, scope, periods):
             return run("staff/inputs_by_month", {"period_starts": params["period_starts"]})
         return run("staff/inputs_monthly", {k: v for k, v in params.items() if k != "checkin_m"})
     return run("staff/inputs", params)

@@ -142,10 +142,19 @@ def test_overview_page_identical(demo_con, index):
 
 def test_the_overview_reads_the_rollups(demo_con):
     run = Recorder(demo_con)
-    overview.gather(run, Scope(date(2026, 10, 1), date(2026, 10, 31)), date(2024, 11, 1))
+    october = Scope(date(2026, 10, 1), date(2026, 10, 31))
+    overview.gather(run, october, date(2024, 11, 1))
     names = set(run.names)
-    assert {"overview/trend_monthly", "overview/units_monthly", "nine_grid/sku_months_monthly"} <= names
+    # the whole company's month: the answers stored per month
+    assert {"overview/trend_by_month", "overview/units_by_month", "staff/inputs_by_month"} <= names
+    assert {"nine_grid/sku_months_monthly"} <= names
     assert not {"overview/trend", "overview/units", "nine_grid/sku_months", "staff/inputs"} & names
+    # a station's: built from the monthly rollups
+    run.names.clear()
+    overview.gather(run, replace(october, stations=("GD",)), date(2024, 11, 1))
+    names = set(run.names)
+    assert {"overview/trend_monthly", "overview/units_monthly", "staff/inputs_monthly"} <= names
+    assert not {"overview/trend_by_month", "overview/units_by_month", "staff/inputs_by_month"} & names
 
 
 @pytest.mark.parametrize("index", range(10))

@@ -66,6 +66,8 @@ PAGE_PARAMS = {
     "ly_from": date(2025, 10, 1),
     "ly_to": date(2025, 10, 31),
     "months": [date(2026, 9, 1), date(2026, 10, 1)],
+    # a company-wide monthly rollup's month
+    "month": date(2026, 10, 1),
     # the level of a rollup kept per company and station
     "level": "all",
     # the benchmark's bare scans: the span of days a page reads
