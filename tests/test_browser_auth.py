@@ -193,7 +193,7 @@ def _db_digest(con) -> str:
     rows = con.execute(
         "select table_name, estimated_size from duckdb_tables() order by table_name"
     ).fetchall()
-    counts = [con.execute(f'select count(*) from "{name}"').fetchone()[0] for name, _ in rows]
+    counts = [con.table(name).aggregate("count(*)").fetchall()[0][0] for name, _ in rows]
     return hashlib.sha256(repr((rows, counts)).encode()).hexdigest()
 
 
