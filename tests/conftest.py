@@ -176,24 +176,35 @@ def page(browser):
     context.close()
 
 
-def sign_in(tab, user: str = "admin", password: str = TEST_PASSWORD, accepted: bool = True) -> None:
-    """Fill the sign-in form of a new session and submit it (and wait for it to go, when `accepted`)."""
+def sign_in(
+    tab, user: str = "admin", password: str = TEST_PASSWORD, accepted: bool = True, enter: bool = False
+) -> None:
+    """Fill the sign-in form of a new session and submit it with its button (or the Enter key), then
+    wait for the form to go (`accepted`) or for the run that says why not."""
     form = tab.locator('[data-testid="stForm"]')
     form.wait_for(timeout=30_000)
+    # A key pressed while a session's first runs still redraw the form can be lost (seen in CI: the
+    # form kept both values, the script idle, nothing sent), so fill the form once the app is idle.
+    wait_ready(tab)
     form.locator('input[type="text"]').fill(user)
     form.locator('input[type="password"]').fill(password)
-    form.locator('input[type="password"]').press("Enter")
+    if enter:
+        form.locator('input[type="password"]').press("Enter")
+    else:
+        form.locator('[data-testid="stFormSubmitButton"] button').click()
+    alert = tab.locator('[data-testid="stMain"] [data-testid="stAlert"]')
+    if not accepted:
+        wait_ready(tab)  # not just an alert: the one of an earlier attempt may still be on screen
+        alert.first.wait_for(timeout=30_000)
+        return
     # the form goes when the first page run draws (a while on a loaded machine), or an alert says why not
     tab.wait_for_function(
         """() => !document.querySelector('[data-testid="stForm"]')
                  || document.querySelector('[data-testid="stMain"] [data-testid="stAlert"]')""",
         timeout=120_000,
     )
-    alert = tab.locator('[data-testid="stMain"] [data-testid="stAlert"]')
-    if accepted and form.count():
+    if form.count():
         pytest.fail(f"sign-in as {user!r} refused: {alert.first.inner_text() if alert.count() else '?'}")
-    if not accepted:
-        alert.first.wait_for(timeout=30_000)
 
 
 def open_page(tab, url: str, user: str | None = "admin") -> None:

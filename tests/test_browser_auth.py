@@ -88,7 +88,7 @@ def test_the_whole_app_works_behind_sign_in_for_every_role(server, page, user):
 
 def test_a_new_tab_signs_in_again_and_a_wrong_password_is_refused(server, page):
     page.goto(f"{server}/{TICKETS}?lang=en")
-    sign_in(page, "head_ht", "not-the-password", accepted=False)
+    sign_in(page, "head_ht", "not-the-password", accepted=False, enter=True)  # Enter submits the form
     assert "Wrong user name or password." in _main_text(page)
     assert page.locator('[data-testid="stMetricValue"]').count() == 0
     open_page(page, f"{server}/{TICKETS}?lang=en", "head_ht")  # a new tab: the right password this time
