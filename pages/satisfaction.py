@@ -70,7 +70,7 @@ with map_column:
 pick = satisfaction.read_pick(getattr(event, "selection", None))
 with side, st.container(border=True, key="sat-details"):
     st.subheader(t("satisfaction.details", lang))
-    details = satisfaction.customer_details(figures.customers, pick["key"], lang) if pick else []
+    details = satisfaction.customer_details(web.run, figures.customers, pick["key"], lang) if pick else []
     if pick and pick["kind"] == "customer" and details:
         st.markdown("\n".join(f"- **{name}**：{web.plain(value)}" for name, value in details))
     elif pick and pick["kind"] != "customer":
@@ -108,7 +108,11 @@ with tab_distribution:
         default="station",
         key="sat_level",
     )
-    counts, means = figures.distribution[level or "station"]
+    counts, means, note = figures.distribution  # the station level; the route level built when asked for
+    if level == "route":
+        counts, means, note = satisfaction.distribution(figures.customers, level, lang)
+    if note:
+        st.caption(note)
     left, right = st.columns(2)
     left.plotly_chart(counts, key="sat_counts")
     right.plotly_chart(means, key="sat_means")

@@ -5,6 +5,7 @@ tree when it runs a page; filters are driven through session_state and URL param
 the real widgets in the browser test.
 """
 
+import json
 from datetime import date
 from functools import partial
 
@@ -42,6 +43,22 @@ def test_every_page_runs(app, page, lang):
         at.switch_page(page.script).run()  # (AppTest keeps no entry-script widget state across a switch)
     assert not at.exception, [e.message for e in at.exception]
     assert at.title, "the page shows a title"
+
+
+def test_the_satisfaction_route_level_is_built_when_chosen(app, monkeypatch):
+    from dashboard import satisfaction
+
+    monkeypatch.setattr(satisfaction, "MAX_ROUTES", 2)  # the fixture's 3 routes: more than the charts draw
+    at = app(lang="zh")
+    at.run()
+    at.switch_page("pages/satisfaction.py").run()
+    assert not any("线路" in c.value for c in at.caption)
+    at.session_state["sat_level"] = "route"
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert any("显示平均满意度最低的 2 条线路（共 3 条）" in c.value for c in at.caption)
+    heat = [c for c in at.get("plotly_chart") if '"heatmap"' in c.proto.spec]
+    assert heat and len(json.loads(heat[0].proto.spec)["data"][0]["y"]) == 2
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])

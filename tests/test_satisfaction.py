@@ -5,6 +5,7 @@ import json
 from datetime import date
 from functools import partial
 
+import pandas as pd
 import pytest
 
 from dashboard import charts, kpis, maps, satisfaction, store
@@ -33,6 +34,7 @@ LIMITS = satisfaction.Thresholds(70.0, 10.0, BANDS)
 )
 def test_bands(score, code):
     assert satisfaction.band(score, BANDS) == code
+    assert list(satisfaction.bands_of(pd.Series([score], dtype="float64"), BANDS)) == [code]  # all at once
 
 
 @pytest.fixture(scope="module")
@@ -234,3 +236,37 @@ def test_unhappy_customers_are_drawn_on_top():
     drawn = [p["customer_id"] for p in customer_points(frame, "band", "zh")]
     assert drawn == [3, 2, 4, 1]  # not surveyed, >= 90, 70-80, < 70 last
     assert list(DRAW_ORDER) == ["none", "top", "high", "mid", "low"]
+
+
+def test_the_page_frames_on_the_demo(demo_run):
+    """The station means, the capped route distribution and the shop names fetched apart, each against
+    a plain computation of the same frame."""
+    from dashboard.catalog import load_catalog
+    from dashboard.scope import default_scope
+
+    scope = default_scope(load_catalog(demo_run))
+    lean = satisfaction.customers(demo_run, scope, shops=False)
+    full = satisfaction.customers(demo_run, scope)
+    assert "shop_name" not in lean.columns
+    assert full.drop(columns=["shop_name", "address"]).equals(lean)  # same rows, same order
+    picked = [int(i) for i in lean.customer_id.iloc[[5, 0, 9]]]
+    shops = demo_run("satisfaction/shops", {"ids": picked}).set_index("customer_id")
+    expected = full.set_index("customer_id").loc[picked, ["shop_name", "address"]]
+    pd.testing.assert_frame_equal(shops.loc[picked], expected)
+
+    means = satisfaction.station_dimension_means(full)
+    long = full[full.overall.notna()].melt(
+        id_vars=["station_id", "station_name"], value_vars=list(satisfaction.DIMENSIONS), var_name="dimension"
+    )
+    plain = long.groupby(["station_id", "station_name", "dimension"], as_index=False)["value"].agg(
+        mean_score="mean", n_scores="count"
+    )
+    pd.testing.assert_frame_equal(means, plain, check_dtype=False)
+
+    counts, heat, note = satisfaction.distribution(full, "route", "zh", max_units=4)
+    lowest = full.groupby("route_id").overall.mean().nsmallest(4).index
+    names = set(full[full.route_id.isin(lowest)].route_name)
+    assert set(heat.to_dict()["data"][0]["y"]) == names
+    total = full.route_id.nunique()
+    assert note == f"显示平均满意度最低的 4 条线路（共 {total} 条）；选择服务站可查看其全部线路。"
+    assert satisfaction.distribution(full, "station", "zh", max_units=4)[2] is None

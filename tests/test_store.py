@@ -70,6 +70,8 @@ PAGE_PARAMS = {
     "month": date(2026, 10, 1),
     # the level of a rollup kept per company and station
     "level": "all",
+    # the customers whose shop names a page shows
+    "ids": [1, 2, 3],
     # the benchmark's bare scans: the span of days a page reads
     "first_day": date(2026, 9, 1),
     "last_day": date(2026, 10, 31),

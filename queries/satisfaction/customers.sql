@@ -1,6 +1,8 @@
 -- Every in-scope customer open by $date_to with its latest survey (DESIGN.md section 5: the latest with
 -- surveyed_on in ($date_to - 12 months, $date_to]), the survey just before it, the staff who own it,
 -- its last visit and its open tickets as of E (the start of the day after $date_to). One row a customer.
+-- Shop names and addresses come apart (satisfaction/shops.sql) for the rows shown with them: unique
+-- text of every customer cost more than the rest of this query at city scale and up.
 with
 
 period as (
@@ -10,7 +12,7 @@ period as (
 ),
 
 scoped as (
-    select customer_id, shop_name, address, route_id, station_id, business_type, market_type, grade,
+    select customer_id, route_id, station_id, business_type, market_type, grade,
         status, lon, lat
     from scoped_customers($stations::varchar[], $routes::varchar[], $btypes::varchar[], $markets::varchar[], $customer::bigint)
     cross join period
@@ -64,8 +66,6 @@ open_tickets as (
 final as (
     select
         scoped.customer_id,
-        scoped.shop_name,
-        scoped.address,
         scoped.station_id,
         stations.name as station_name,
         scoped.route_id,

@@ -11,7 +11,7 @@ period as (
 ),
 
 scoped as (
-    select customer_id, shop_name, address, route_id, station_id, business_type, market_type, grade,
+    select customer_id, route_id, station_id, business_type, market_type, grade,
         status, lon, lat
     from scoped_customers($stations::varchar[], $routes::varchar[], $btypes::varchar[], $markets::varchar[], $customer::bigint)
     cross join period
@@ -43,8 +43,6 @@ open_tickets as (
 final as (
     select
         scoped.customer_id,
-        scoped.shop_name,
-        scoped.address,
         scoped.station_id,
         stations.name as station_name,
         scoped.route_id,
