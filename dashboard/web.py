@@ -348,6 +348,7 @@ def as_code(text: str, limit: int = 120) -> str:
     return "`" + cut.replace("`", "'").replace("\n", " ") + "`"
 
 
+MAX_TABLE_ROWS = 10_000  # rows a table sends to the browser; its downloads have them all
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -363,15 +364,20 @@ def logged(build, what: str, file_name: str):
     return data
 
 
-def table(data, key: str, name: str, pct_columns=(), download=None, **kwargs):
+def table(data, key: str, name: str, pct_columns=(), download=None, max_rows: int | None = None, **kwargs):
     """A table with its CSV and XLSX downloads (in the page's language, built only when clicked).
 
     `data` is a DataFrame or a Styler of one; `download` another frame to offer instead (e.g. without
-    a column of links); shares in `pct_columns` download as percentages. Returns what st.dataframe
-    returns (the selection, when the table is selectable)."""
+    a column of links); shares in `pct_columns` download as percentages. A frame longer than
+    `max_rows` (MAX_TABLE_ROWS) shows its first rows with a note; the downloads hold every row.
+    Returns what st.dataframe returns (the selection, when the table is selectable)."""
     from dashboard.downloads import csv_bytes, for_download, safe_name, xlsx_bytes
 
     frame = data.data if hasattr(data, "data") and hasattr(data, "format") else data
+    max_rows = max_rows or MAX_TABLE_ROWS
+    if frame is data and len(frame) > max_rows:  # a province's list would be tens of MB to the browser
+        data = frame.head(max_rows)
+        st.caption(t("tables.shown_first", lang(), n=f"{max_rows:,}", total=f"{len(frame):,}"))
     kwargs.setdefault("placeholder", "—")  # a missing value reads as a dash, not as "None"
     shown = st.dataframe(data, key=key, hide_index=True, width="stretch", **kwargs)
     plain = for_download(frame if download is None else download, pct_columns)

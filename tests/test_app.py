@@ -61,6 +61,19 @@ def test_the_satisfaction_route_level_is_built_when_chosen(app, monkeypatch):
     assert heat and len(json.loads(heat[0].proto.spec)["data"][0]["y"]) == 2
 
 
+def test_a_long_table_shows_its_first_rows_and_says_so(app, monkeypatch):
+    from dashboard import web
+
+    monkeypatch.setattr(web, "MAX_TABLE_ROWS", 1)  # the fixture's follow-up list has 2 customers
+    at = app(lang="zh")
+    at.run()
+    at.switch_page("pages/satisfaction.py").run()
+    assert not at.exception, [e.message for e in at.exception]
+    follow_up = at.tabs[0].dataframe[0].value  # the follow-up list: 1 of its 2 rows
+    assert len(follow_up) == 1 and "跟进原因" in follow_up.columns
+    assert any("表中显示前 1 行（共 2 行）" in c.value for c in at.caption)
+
+
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_overview_shows_the_kpis_of_the_default_scope(app, fixture_db, lang):
     at = app(lang=lang)
