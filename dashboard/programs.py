@@ -9,6 +9,7 @@ from datetime import date
 
 import pandas as pd
 
+from dashboard import tables
 from dashboard.i18n import fmt_number, label, t
 from dashboard.kpis import Runner, plain
 from dashboard.metrics.did import did
@@ -131,6 +132,11 @@ def residency_table(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
             h("focus"): [label("residency_focus", f, lang) for f in frame["focus"]],
         }
     )
+
+
+def with_owners(run: Runner, frame: pd.DataFrame) -> pd.DataFrame:
+    """The untrained customers' shop and owner names (fetched for the rows shown or downloaded)."""
+    return tables.with_names(run, frame, ("shop_name", "owner_name"))
 
 
 def untrained_table(frame: pd.DataFrame, lang: str) -> pd.DataFrame:

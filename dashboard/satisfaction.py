@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from dashboard import charts, maps, rollups
+from dashboard import charts, maps, rollups, tables
 from dashboard.i18n import fmt_count, fmt_date, fmt_number, label, t
 from dashboard.kpis import Runner, plain
 from dashboard.scope import Scope, month_end
@@ -100,11 +100,12 @@ def customers(
 
 def with_shops(run: Runner, frame: pd.DataFrame) -> pd.DataFrame:
     """`frame` with the shop name and address of each customer, in the same row order."""
-    if "shop_name" in frame.columns:
-        return frame
-    shops = run("satisfaction/shops", {"ids": [int(i) for i in frame["customer_id"]]})
-    merged = frame.merge(shops, on="customer_id", how="left", validate="one_to_one")
-    return merged.set_axis(frame.index)
+    return tables.with_names(run, frame, ("shop_name", "address"))
+
+
+def shown_rows(run: Runner, listed: pd.DataFrame) -> pd.DataFrame:
+    """The rows of a list a table shows (the first MAX_TABLE_ROWS), with their shop names."""
+    return with_shops(run, listed.head(tables.MAX_TABLE_ROWS))
 
 
 def follow_up(frame: pd.DataFrame) -> pd.DataFrame:
@@ -280,7 +281,7 @@ def page_figures(run: Runner, scope: Scope, lang: str, layer: str = "band") -> F
         kpis=kpis,
         company=company,
         customers=frame,
-        follow_up=with_shops(run, follow_up(frame)),
+        follow_up=follow_up(frame),
         deck=deck,
         legend=legend,
         aggregated=aggregated,

@@ -12,6 +12,18 @@ from dashboard.i18n import fmt_number, label, t
 from dashboard.scope import Scope, scope_to_query
 
 PROFILE_PATH = "/customer-profile"
+MAX_TABLE_ROWS = 10_000  # rows a table sends to the browser; its downloads have them all
+
+
+def with_names(run, frame: pd.DataFrame, columns=("shop_name", "address")) -> pd.DataFrame:
+    """`frame` with the shop name, address or owner of each row's customer (queries/customer/names.sql),
+    in the same row order; a no-op for columns it already has."""
+    wanted = [c for c in columns if c not in frame.columns]
+    if not wanted:
+        return frame
+    names = run("customer/names", {"ids": [int(i) for i in frame["customer_id"]]})
+    merged = frame.merge(names[["customer_id", *wanted]], on="customer_id", how="left", validate="one_to_one")
+    return merged.set_axis(frame.index)
 
 
 def nine_grid_skus(skus: pd.DataFrame, lang: str) -> pd.DataFrame:

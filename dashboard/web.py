@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from functools import partial
 
 import pandas as pd
 import streamlit as st
 
-from dashboard import access, audit, slides, store
+from dashboard import access, audit, slides, store, tables
 from dashboard.catalog import load_catalog
 from dashboard.i18n import label, t
 from dashboard.scope import (
@@ -348,7 +347,6 @@ def as_code(text: str, limit: int = 120) -> str:
     return "`" + cut.replace("`", "'").replace("\n", " ") + "`"
 
 
-MAX_TABLE_ROWS = 10_000  # rows a table sends to the browser; its downloads have them all
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -364,27 +362,34 @@ def logged(build, what: str, file_name: str):
     return data
 
 
-def table(data, key: str, name: str, pct_columns=(), download=None, max_rows: int | None = None, **kwargs):
+def table(data, key: str, name: str, pct_columns=(), download=None, total: int | None = None, **kwargs):
     """A table with its CSV and XLSX downloads (in the page's language, built only when clicked).
 
     `data` is a DataFrame or a Styler of one; `download` another frame to offer instead (e.g. without
-    a column of links); shares in `pct_columns` download as percentages. A frame longer than
-    `max_rows` (MAX_TABLE_ROWS) shows its first rows with a note; the downloads hold every row.
-    Returns what st.dataframe returns (the selection, when the table is selectable)."""
+    a column of links), or a function giving it when clicked; shares in `pct_columns` download as
+    percentages. A frame longer than MAX_TABLE_ROWS shows its first rows with a note (as does one
+    that is the first rows of `total`); the downloads hold every row. Returns what st.dataframe returns
+    (the selection, when the table is selectable)."""
     from dashboard.downloads import csv_bytes, for_download, safe_name, xlsx_bytes
 
     frame = data.data if hasattr(data, "data") and hasattr(data, "format") else data
-    max_rows = max_rows or MAX_TABLE_ROWS
-    if frame is data and len(frame) > max_rows:  # a province's list would be tens of MB to the browser
-        data = frame.head(max_rows)
-        st.caption(t("tables.shown_first", lang(), n=f"{max_rows:,}", total=f"{len(frame):,}"))
+    n_shown = len(frame)
+    if frame is data and n_shown > tables.MAX_TABLE_ROWS:  # a province's list: tens of MB to send
+        data, n_shown = frame.head(tables.MAX_TABLE_ROWS), tables.MAX_TABLE_ROWS
+    total = max(total or 0, len(frame))
+    if total > n_shown:
+        st.caption(t("tables.shown_first", lang(), n=f"{n_shown:,}", total=f"{total:,}"))
     kwargs.setdefault("placeholder", "—")  # a missing value reads as a dash, not as "None"
     shown = st.dataframe(data, key=key, hide_index=True, width="stretch", **kwargs)
-    plain = for_download(frame if download is None else download, pct_columns)
+    source = download if callable(download) else (lambda: frame if download is None else download)
+
+    def plain() -> pd.DataFrame:
+        return for_download(source(), pct_columns)
+
     scope = current_scope()
     stem = safe_name(f"{name}-{scope.date_from}-{scope.date_to}")
-    as_csv = logged(partial(csv_bytes, plain), name, f"{stem}.csv")  # the audit line when clicked
-    as_xlsx = logged(partial(xlsx_bytes, plain, safe_name(name)), name, f"{stem}.xlsx")
+    as_csv = logged(lambda: csv_bytes(plain()), name, f"{stem}.csv")  # the audit line when clicked
+    as_xlsx = logged(lambda: xlsx_bytes(plain(), safe_name(name)), name, f"{stem}.xlsx")
     with st.container(horizontal=True, key=f"{key}_downloads"):
         st.download_button(
             "CSV", as_csv, f"{stem}.csv", "text/csv", key=f"{key}_csv",

@@ -49,11 +49,13 @@ with tab_training:
     names = programs.training_names(data.training_by, by, lang)
     st.plotly_chart(charts.training_breakdown(names, data.training_by, by, lang), key="pg_training")
     st.markdown(f"**{t('programs.untrained_heading', lang, n=fmt_count(len(data.untrained), lang))}**")
-    table = programs.untrained_table(data.untrained, lang)
-    shown, profile = tables.with_profile(table, scope, data.untrained["customer_id"], lang)
+    rows = programs.with_owners(web.run, data.untrained.head(tables.MAX_TABLE_ROWS))  # the rows shown
+    table = programs.untrained_table(rows, lang)
+    shown, profile = tables.with_profile(table, scope, rows["customer_id"], lang)
     link = {profile: st.column_config.LinkColumn(display_text=t("tables.open_profile", lang))}
-    web.table(shown, "pg_untrained", t("programs.names.untrained", lang), download=table, height=320,
-              column_config=link)  # fmt: skip
+    every = lambda: programs.untrained_table(programs.with_owners(web.run, data.untrained), lang)  # noqa: E731
+    web.table(shown, "pg_untrained", t("programs.names.untrained", lang), download=every, height=320,
+              total=len(data.untrained), column_config=link)  # fmt: skip
 
 with tab_residency:
     res_by = st.segmented_control(

@@ -92,11 +92,13 @@ with tab_list:
     if listed.empty:
         st.info(t("satisfaction.follow_up_empty", lang))
     else:
-        table = satisfaction.follow_up_table(listed, limits, lang)
-        shown, profile = tables.with_profile(table, scope, listed["customer_id"], lang)
+        rows = satisfaction.shown_rows(web.run, listed)  # the first rows, with their shop names
+        table = satisfaction.follow_up_table(rows, limits, lang)
+        shown, profile = tables.with_profile(table, scope, rows["customer_id"], lang)
         link = {profile: st.column_config.LinkColumn(display_text=t("tables.open_profile", lang))}
-        web.table(shown, "sat_follow_up", t("satisfaction.names.follow_up", lang), download=table,
-                  column_config=link)  # fmt: skip
+        every = lambda: satisfaction.follow_up_table(satisfaction.with_shops(web.run, listed), limits, lang)  # noqa: E731
+        web.table(shown, "sat_follow_up", t("satisfaction.names.follow_up", lang), download=every,
+                  total=len(listed), column_config=link)  # fmt: skip
     st.caption(t("satisfaction.caption", lang, low=f"{limits.low_score:g}", drop=f"{limits.drop_points:g}"))
 
 with tab_distribution:

@@ -62,9 +62,9 @@ def test_the_satisfaction_route_level_is_built_when_chosen(app, monkeypatch):
 
 
 def test_a_long_table_shows_its_first_rows_and_says_so(app, monkeypatch):
-    from dashboard import web
+    from dashboard import tables
 
-    monkeypatch.setattr(web, "MAX_TABLE_ROWS", 1)  # the fixture's follow-up list has 2 customers
+    monkeypatch.setattr(tables, "MAX_TABLE_ROWS", 1)  # the fixture's follow-up list has 2 customers
     at = app(lang="zh")
     at.run()
     at.switch_page("pages/satisfaction.py").run()

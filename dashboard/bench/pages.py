@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
 
-from dashboard import customer, nine_grid, overview, programs, satisfaction, staff, store, tickets
+from dashboard import customer, nine_grid, overview, programs, satisfaction, staff, store, tables, tickets
 from dashboard.bench import naive
 from dashboard.catalog import load_catalog
 from dashboard.scope import Catalog, Scope, add_months
@@ -131,6 +131,18 @@ def _entry_check(run, scope, catalog) -> dict:
     }
 
 
+def _satisfaction_page(run, scope: Scope):
+    """The page's figures and the shop names of the follow-up rows it shows."""
+    figures = satisfaction.page_figures(run, scope, "zh")
+    return figures, satisfaction.shown_rows(run, figures.follow_up)
+
+
+def _training_page(run, scope: Scope, catalog: Catalog):
+    """The page's queries and the names of the untrained customers it shows."""
+    data = programs.gather(run, scope, programs.effect_period(catalog.last_day))
+    return data, programs.with_owners(run, data.untrained.head(tables.MAX_TABLE_ROWS))
+
+
 CUSTOMERS = ("customers", "routes")
 PAGES = [
     # The entry script's catalog is cached per DB version in the app, so pages get it ready-made.
@@ -181,7 +193,7 @@ PAGES = [
     ),
     Page(
         "satisfaction-map",
-        lambda run, scope, catalog: satisfaction.page_figures(run, scope, "zh"),
+        lambda run, scope, catalog: _satisfaction_page(run, scope),
         _satisfaction_check,
         lambda f, scope, catalog: naive.satisfaction_page(f, scope),
         (*CUSTOMERS, "surveys", "visits", "tickets"),
@@ -213,7 +225,7 @@ PAGES = [
     ),
     Page(
         "training",
-        lambda run, scope, catalog: programs.gather(run, scope, programs.effect_period(catalog.last_day)),
+        lambda run, scope, catalog: _training_page(run, scope, catalog),
         _training_check,
         lambda f, scope, catalog: naive.training_page(f, scope),
         (*CUSTOMERS, "training_sessions", "training_attendance", "residencies"),

@@ -56,18 +56,23 @@ grouped as (
     left join first_served using (customer_id)
 ),
 
+-- the months compared, written on the parameters rather than read from `period`: constants reach the
+-- scan of customer_monthly as a range filter (a join on `period` made it a nested loop over every row)
 profit as (
     select
         customer_monthly.customer_id,
         avg(customer_monthly.tobacco_gross_profit_yuan + customer_monthly.nontobacco_gross_profit_yuan)
-            filter (where customer_monthly.month < period.before_to) as gp_before,
+            filter (where customer_monthly.month < date_trunc('month', $date_from::date)) as gp_before,
         avg(customer_monthly.tobacco_gross_profit_yuan + customer_monthly.nontobacco_gross_profit_yuan)
-            filter (where customer_monthly.month >= period.after_from) as gp_after
+            filter (where customer_monthly.month >= date_trunc('month', $date_to::date) + interval 1 month)
+            as gp_after
     from customer_monthly
     join scoped using (customer_id)
-    cross join period
-    where (customer_monthly.month >= period.before_from and customer_monthly.month < period.before_to)
-       or (customer_monthly.month >= period.after_from and customer_monthly.month < period.after_to)
+    where customer_monthly.month >= date_trunc('month', $date_from::date) - to_months($window_months::integer)
+      and customer_monthly.month < date_trunc('month', $date_to::date) + interval 1 month
+          + to_months($window_months::integer)
+      and (customer_monthly.month < date_trunc('month', $date_from::date)
+          or customer_monthly.month >= date_trunc('month', $date_to::date) + interval 1 month)
     group by customer_monthly.customer_id
 ),
 

@@ -1,4 +1,5 @@
--- Active in-scope customers with no training attended in the 12 months up to $date_to, by route.
+-- Active in-scope customers with no training attended in the 12 months up to $date_to, by route (their
+-- shop and owner names come apart, from queries/customer/names.sql, for the rows a table shows).
 with
 
 period as (
@@ -6,7 +7,7 @@ period as (
 ),
 
 scoped as (
-    select customer_id, shop_name, owner_name, route_id, station_id, business_type, market_type, status, opened_on
+    select customer_id, route_id, station_id, business_type, market_type, status, opened_on
     from scoped_customers(
         $stations::varchar[], $routes::varchar[], $btypes::varchar[], $markets::varchar[], $customer::bigint
     )
@@ -24,8 +25,6 @@ trained as (
 final as (
     select
         scoped.customer_id,
-        scoped.shop_name,
-        scoped.owner_name,
         scoped.business_type,
         scoped.market_type,
         stations.name as station_name,
