@@ -53,7 +53,8 @@ with tab_training:
     table = programs.untrained_table(rows, lang)
     shown, profile = tables.with_profile(table, scope, rows["customer_id"], lang)
     link = {profile: st.column_config.LinkColumn(display_text=t("tables.open_profile", lang))}
-    every = lambda: programs.untrained_table(programs.with_owners(web.run, data.untrained), lang)  # noqa: E731
+    later = web.run_later()  # the download fetches every name when clicked, for this role
+    every = lambda: programs.untrained_table(programs.with_owners(later, data.untrained), lang)  # noqa: E731
     web.table(shown, "pg_untrained", t("programs.names.untrained", lang), download=every, height=320,
               total=len(data.untrained), column_config=link)  # fmt: skip
 

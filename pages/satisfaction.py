@@ -96,7 +96,8 @@ with tab_list:
         table = satisfaction.follow_up_table(rows, limits, lang)
         shown, profile = tables.with_profile(table, scope, rows["customer_id"], lang)
         link = {profile: st.column_config.LinkColumn(display_text=t("tables.open_profile", lang))}
-        every = lambda: satisfaction.follow_up_table(satisfaction.with_shops(web.run, listed), limits, lang)  # noqa: E731
+        later = web.run_later()  # the download fetches every name when clicked, for this role
+        every = lambda: satisfaction.follow_up_table(satisfaction.with_shops(later, listed), limits, lang)  # noqa: E731
         web.table(shown, "sat_follow_up", t("satisfaction.names.follow_up", lang), download=every,
                   total=len(listed), column_config=link)  # fmt: skip
     st.caption(t("satisfaction.caption", lang, low=f"{limits.low_score:g}", drop=f"{limits.drop_points:g}"))
