@@ -44,7 +44,7 @@ tab_training, tab_residency, tab_effect = st.tabs(
 with tab_training:
     by = st.segmented_control(
         t("programs.by_label", lang), ["format", "station", "topic", "month"], default="format",
-        format_func=lambda x: t(f"programs.by.{x}", lang), key="pg_training_by",
+        format_func=lambda x: t(f"programs.by_option.{x}", lang), key="pg_training_by",
     ) or "format"  # fmt: skip
     names = programs.training_names(data.training_by, by, lang)
     st.plotly_chart(charts.training_breakdown(names, data.training_by, by, lang), key="pg_training")
@@ -61,7 +61,7 @@ with tab_training:
 with tab_residency:
     res_by = st.segmented_control(
         t("programs.by_label", lang), ["station", "month", "focus"], default="station",
-        format_func=lambda x: t(f"programs.by.{x}", lang), key="pg_residency_by",
+        format_func=lambda x: t(f"programs.by_option.{x}", lang), key="pg_residency_by",
     ) or "station"  # fmt: skip
     grouped = programs.residency_by(data.residencies, res_by)
     key = {"station": "station_name", "month": "month", "focus": "focus"}[res_by]
