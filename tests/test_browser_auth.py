@@ -183,6 +183,7 @@ def test_sign_out_returns_to_the_form_and_the_back_button_shows_nothing(server, 
     open_page(page, server, "manager")
     page.get_by_role("button", name="退出登录").click()
     page.wait_for_selector('[data-testid="stForm"]')
+    wait_ready(page)  # the form draws before the run ends; the overview's elements go when it does
     assert page.locator('[data-testid="stMetricValue"]').count() == 0
     page.go_back()
     page.wait_for_timeout(1500)
