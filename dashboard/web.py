@@ -45,8 +45,7 @@ def _cached_run(name: str, params: dict, version: float) -> pd.DataFrame:
 def run(name: str, params: dict | None = None) -> pd.DataFrame:
     """Run a named query, cached on its name, parameters and the DB version; personal data comes back
     masked for the signed-in role (dashboard/access.py), so every table and download is."""
-    frame = _cached_run(name, dict(params or {}), db_version())
-    return access.mask_frame(frame, getattr(st.session_state.get("_user"), "role", None))
+    return run_later()(name, params)
 
 
 def run_later():
