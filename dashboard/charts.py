@@ -471,13 +471,15 @@ def ticket_timeline(ticket: dict, lang: str) -> go.Figure:
 BTYPE_ORDER = ("Z", "B", "S", "Y", "F", "M", "Q")
 
 
-def btype_distribution(frame: pd.DataFrame, level: str, lang: str) -> tuple[go.Figure, go.Figure]:
+def btype_distribution(summary: pd.DataFrame, level: str, lang: str) -> tuple[go.Figure, go.Figure]:
     """Customers per business type for each station (or route): stacked counts, and a heatmap of the mean
-    satisfaction of each station x business type (blank where nobody was surveyed)."""
+    satisfaction of each station x business type (blank where nobody was surveyed). `summary` holds the
+    counts and sums of dashboard.satisfaction.gather (one row per station, route and business type)."""
     key, name = ("station_id", "station_name") if level == "station" else ("route_id", "route_name")
-    grouped = frame.groupby([key, name, "business_type"], as_index=False).agg(
-        n=("customer_id", "size"), surveyed=("overall", "count"), mean=("overall", "mean")
+    grouped = summary.groupby([key, name, "business_type"], as_index=False).agg(
+        n=("n_customers", "sum"), surveyed=("n_surveyed", "sum"), total=("sum_overall", "sum")
     )
+    grouped["mean"] = grouped["total"].where(grouped["surveyed"] > 0) / grouped["surveyed"]
     units = sorted(grouped[[key, name]].drop_duplicates().itertuples(index=False), reverse=True)
     names = [u[1] for u in units]
     present = [b for b in BTYPE_ORDER if b in set(grouped.business_type)]

@@ -11,6 +11,7 @@ import json
 import math
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import pydeck as pdk
@@ -138,10 +139,22 @@ def cell_size(areas: dict) -> float:
 
 
 def cell_keys(frame: pd.DataFrame, size: float) -> pd.Series:
-    """The grid cell of each row, as 'i:j' of floor(lon/size), floor(lat/size)."""
-    i = (frame["lon"] // size).astype(int).astype(str)
-    j = (frame["lat"] // size).astype(int).astype(str)
+    """The grid cell of each row, as 'i:j' of floor(lon/size), floor(lat/size) (the division first, as
+    queries/satisfaction/grid_monthly.sql has it, so both put a point on a cell's edge in the same cell)."""
+    i = np.floor(frame["lon"] / size).astype(int).astype(str)
+    j = np.floor(frame["lat"] / size).astype(int).astype(str)
     return i + ":" + j
+
+
+def grid_of(frame: pd.DataFrame, size: float) -> pd.DataFrame:
+    """The grid's cells from the per-customer frame: i, j, the surveyed customers and their mean overall
+    (what queries/satisfaction/grid_monthly.sql gives off the rollups)."""
+    surveyed = frame[frame["overall"].notna()]
+    cells = surveyed.assign(i=np.floor(surveyed["lon"] / size), j=np.floor(surveyed["lat"] / size))
+    out = cells.groupby(["i", "j"], sort=True)["overall"].agg(n_surveyed="count", total="sum")
+    out["mean"] = out.pop("total") / out["n_surveyed"]
+    out = out.reset_index()
+    return out.astype({"i": "int64", "j": "int64", "n_surveyed": "int64"})
 
 
 def _tip(title: str, rows: list[tuple[str, str]]) -> str:
@@ -189,43 +202,62 @@ def customer_points(frame: pd.DataFrame, layer: str, lang: str) -> list[dict]:
     return records
 
 
-def route_dots(frame: pd.DataFrame, layer: str, lang: str, bands_of) -> list[dict]:
+def _top_btype(summary: pd.DataFrame, key: str) -> pd.Series:
+    """Each unit's most common business type among its customers (ties by code order)."""
+    order = summary.sort_values([key, "n_customers", "business_type"], ascending=[True, False, True])
+    return order.drop_duplicates(key).set_index(key)["business_type"]
+
+
+def _units(summary: pd.DataFrame, key: str, **names) -> pd.DataFrame:
+    """Per route (or station): mean position, customers, surveyed, mean overall, the names asked for."""
+    grouped = summary.groupby(key, sort=True)
+    units = grouped[["n_customers", "n_surveyed", "sum_lon", "sum_lat"]].sum()
+    surveyed = units["n_surveyed"].where(units["n_surveyed"] > 0)  # none surveyed: no mean
+    units["mean"] = grouped["sum_overall"].sum(min_count=1) / surveyed
+    units["lon"] = units["sum_lon"] / units["n_customers"]
+    units["lat"] = units["sum_lat"] / units["n_customers"]
+    for column, (source, how) in names.items():
+        units[column] = grouped[source].agg(how)
+    units["top_btype"] = _top_btype(summary, key)
+    return units
+
+
+def route_means(summary: pd.DataFrame) -> pd.DataFrame:
+    """One row per route with its mean position and mean overall (a static map of a large scope)."""
+    return _units(summary, "route_id").rename(columns={"mean": "overall"}).reset_index()
+
+
+def route_dots(summary: pd.DataFrame, layer: str, lang: str, bands_of) -> list[dict]:
     """One dot per route (many customers): mean position, size by customers, colour by mean band or the
     route's most common business type (ties by code order)."""
-    if frame.empty:
+    if summary.empty:
         return []
-    routes = frame.groupby("route_id", sort=True).agg(
-        lon=("lon", "mean"),
-        lat=("lat", "mean"),
-        n=("customer_id", "size"),
-        surveyed=("overall", "count"),
-        mean=("overall", "mean"),
+    routes = _units(
+        summary,
+        "route_id",
         route_name=("route_name", "first"),
         station_name=("station_name", "first"),
         manager=("customer_manager_name", "first"),
     )
-    counts = pd.crosstab(frame["route_id"], frame["business_type"])
-    top_btype = counts[sorted(counts.columns)].idxmax(axis=1)
     not_surveyed = t("satisfaction.not_surveyed", lang)
     records = []
     for route_id, row in zip(routes.index, routes.itertuples(index=False), strict=True):
-        btype = top_btype[route_id]
-        color = BTYPE_COLORS[btype] if layer == "btype" else BAND_COLORS[bands_of(row.mean)]
+        color = BTYPE_COLORS[row.top_btype] if layer == "btype" else BAND_COLORS[bands_of(row.mean)]
         records.append(
             {
                 "route_id": route_id,
                 "position": [round(row.lon, 5), round(row.lat, 5)],
-                "radius": round(120 + 25 * math.sqrt(row.n)),
+                "radius": round(120 + 25 * math.sqrt(row.n_customers)),
                 "color": color + [220],
                 "tooltip": _tip(
                     row.route_name,
                     [
                         (_col("station", lang), row.station_name),
                         (_col("customer_manager", lang), row.manager),
-                        (_col("customers", lang), fmt_count(row.n, lang)),
-                        (_col("surveyed", lang), fmt_count(row.surveyed, lang)),
+                        (_col("customers", lang), fmt_count(row.n_customers, lang)),
+                        (_col("surveyed", lang), fmt_count(row.n_surveyed, lang)),
                         (_col("mean", lang), _score(row.mean) or not_surveyed),
-                        (_col("business_type", lang), label("business_type", btype, lang)),
+                        (_col("business_type", lang), label("business_type", row.top_btype, lang)),
                     ],
                 ),
             }
@@ -233,40 +265,30 @@ def route_dots(frame: pd.DataFrame, layer: str, lang: str, bands_of) -> list[dic
     return records
 
 
-def station_dots(frame: pd.DataFrame, layer: str, lang: str, bands_of) -> list[dict]:
+def station_dots(summary: pd.DataFrame, layer: str, lang: str, bands_of) -> list[dict]:
     """One dot per station (a province or the country: more routes than a map can show), like route_dots."""
-    if frame.empty:
+    if summary.empty:
         return []
-    stations = frame.groupby("station_id", sort=True).agg(
-        lon=("lon", "mean"),
-        lat=("lat", "mean"),
-        n=("customer_id", "size"),
-        surveyed=("overall", "count"),
-        mean=("overall", "mean"),
-        station_name=("station_name", "first"),
-        n_routes=("route_id", "nunique"),
-    )
-    counts = pd.crosstab(frame["station_id"], frame["business_type"])
-    top_btype = counts[sorted(counts.columns)].idxmax(axis=1)
+    stations = _units(summary, "station_id", station_name=("station_name", "first"),
+                      n_routes=("route_id", "nunique"))  # fmt: skip
     not_surveyed = t("satisfaction.not_surveyed", lang)
     records = []
     for station_id, row in zip(stations.index, stations.itertuples(index=False), strict=True):
-        btype = top_btype[station_id]
-        color = BTYPE_COLORS[btype] if layer == "btype" else BAND_COLORS[bands_of(row.mean)]
+        color = BTYPE_COLORS[row.top_btype] if layer == "btype" else BAND_COLORS[bands_of(row.mean)]
         records.append(
             {
                 "station_id": station_id,
                 "position": [round(row.lon, 5), round(row.lat, 5)],
-                "radius": round(300 + 25 * math.sqrt(row.n)),
+                "radius": round(300 + 25 * math.sqrt(row.n_customers)),
                 "color": color + [220],
                 "tooltip": _tip(
                     row.station_name,
                     [
                         (_col("routes", lang), fmt_count(row.n_routes, lang)),
-                        (_col("customers", lang), fmt_count(row.n, lang)),
-                        (_col("surveyed", lang), fmt_count(row.surveyed, lang)),
+                        (_col("customers", lang), fmt_count(row.n_customers, lang)),
+                        (_col("surveyed", lang), fmt_count(row.n_surveyed, lang)),
                         (_col("mean", lang), _score(row.mean) or not_surveyed),
-                        (_col("business_type", lang), label("business_type", btype, lang)),
+                        (_col("business_type", lang), label("business_type", row.top_btype, lang)),
                     ],
                 ),
             }
@@ -274,30 +296,25 @@ def station_dots(frame: pd.DataFrame, layer: str, lang: str, bands_of) -> list[d
     return records
 
 
-def grid_cells(frame: pd.DataFrame, size: float, lang: str, bands_of) -> list[dict]:
-    """Squares of the grid with the mean overall of the surveyed customers in each (computed here, so the
-    browser gets one polygon per non-empty cell instead of every customer)."""
-    surveyed = frame[frame["overall"].notna()]
-    if surveyed.empty:
-        return []
-    keyed = surveyed.assign(cell=cell_keys(surveyed, size).to_numpy())
+def grid_cells(cells: pd.DataFrame, size: float, lang: str, bands_of) -> list[dict]:
+    """Squares of the grid with the mean overall of the surveyed customers in each (`grid_of` or
+    queries/satisfaction/grid_monthly.sql: the browser gets one polygon per non-empty cell instead of
+    every customer)."""
     records = []
-    for cell, rows in keyed.groupby("cell", sort=True):
-        i, j = (int(v) for v in cell.split(":"))
-        x0, y0 = i * size, j * size
-        mean = rows["overall"].mean()
+    for row in cells.itertuples(index=False):
+        x0, y0 = row.i * size, row.j * size
         records.append(
             {
-                "cell": cell,
+                "cell": f"{row.i}:{row.j}",
                 "size": size,
                 "polygon": [[round(x, 5), round(y, 5)] for x, y in
                             ((x0, y0), (x0 + size, y0), (x0 + size, y0 + size), (x0, y0 + size))],
-                "color": BAND_COLORS[bands_of(mean)] + [170],
+                "color": BAND_COLORS[bands_of(row.mean)] + [170],
                 "tooltip": _tip(
                     t("satisfaction.grid_cell", lang),
                     [
-                        (_col("surveyed", lang), fmt_count(len(rows), lang)),
-                        (_col("mean", lang), _score(mean)),
+                        (_col("surveyed", lang), fmt_count(row.n_surveyed, lang)),
+                        (_col("mean", lang), _score(row.mean)),
                     ],
                 ),
             }
@@ -305,9 +322,12 @@ def grid_cells(frame: pd.DataFrame, size: float, lang: str, bands_of) -> list[di
     return records
 
 
-def area_features(areas: dict, frame: pd.DataFrame, lang: str) -> dict:
+def area_features(areas: dict, summary: pd.DataFrame, lang: str) -> dict:
     """The areas with a tooltip of their in-scope customers and mean satisfaction."""
-    stats = frame.groupby("station_id").agg(n=("customer_id", "size"), mean=("overall", "mean"))
+    grouped = summary.groupby("station_id")
+    stats = pd.DataFrame({"n": grouped["n_customers"].sum()})
+    surveyed = grouped["n_surveyed"].sum()
+    stats["mean"] = grouped["sum_overall"].sum(min_count=1) / surveyed.where(surveyed > 0)
     features = []
     for feature in areas["features"]:
         props = dict(feature["properties"])
@@ -326,7 +346,9 @@ def area_features(areas: dict, frame: pd.DataFrame, lang: str) -> dict:
 
 
 def satisfaction_deck(
-    frame: pd.DataFrame,
+    summary: pd.DataFrame,
+    points: pd.DataFrame | None,
+    cells: pd.DataFrame | None,
     areas: dict,
     layer: str,
     lang: str,
@@ -334,14 +356,15 @@ def satisfaction_deck(
     max_points: int = MAX_POINTS,
 ) -> tuple[pdk.Deck, bool]:
     """The satisfaction map: service areas with names as the base, then the chosen layer (customers by
-    band, grid of means, customers by business type). Returns the deck and how points were aggregated:
-    False (one per customer), "route" or "station" (more routes than `max_points`), so the browser never
-    gets more dots than it can draw."""
+    band, grid of means, customers by business type). `summary` is the scope's (dashboard.satisfaction.
+    gather), `points` its customers (None when there are too many to draw), `cells` the grid's (for the
+    grid layer). Returns the deck and how points were aggregated: False (one per customer), "route" or
+    "station" (more routes than `max_points`), so the browser never gets more dots than it can draw."""
     layer = layer if layer in LAYERS else "band"
     base = [
         pdk.Layer(
             "GeoJsonLayer",
-            area_features(areas, frame, lang),
+            area_features(areas, summary, lang),
             id=AREAS_LAYER,
             stroked=True,
             filled=True,
@@ -353,16 +376,18 @@ def satisfaction_deck(
     ]
     named = areas["features"]
     if len(named) > MAX_LABELS:  # name the stations with most customers in scope
-        largest = set(frame["station_id"].value_counts().index[:MAX_LABELS])
+        sizes = summary.groupby("station_id")["n_customers"].sum().sort_values(ascending=False, kind="stable")
+        largest = set(sizes.index[:MAX_LABELS])
         named = [f for f in named if f["properties"]["station_id"] in largest]
     labels = [{"position": [f["properties"]["lon"], f["properties"]["lat"]], "name": f["properties"]["name"]}
               for f in named]  # fmt: skip
     aggregated = False
+    n_customers = summary["n_customers"].sum()
     if layer == "grid":
         top = [
             pdk.Layer(
                 "PolygonLayer",
-                grid_cells(frame, cell_size(areas), lang, bands_of),
+                grid_cells(cells, cell_size(areas), lang, bands_of),
                 id=GRID_LAYER,
                 get_polygon="polygon",
                 get_fill_color="color",
@@ -371,14 +396,14 @@ def satisfaction_deck(
                 pickable=True,
             )
         ]
-    elif len(frame) > max_points and frame["route_id"].nunique() > max_points:
+    elif n_customers > max_points and summary["route_id"].nunique() > max_points:
         aggregated = "station"
-        top = [_dots(STATIONS_LAYER, station_dots(frame, layer, lang, bands_of), 5, 24)]
-    elif len(frame) > max_points:
+        top = [_dots(STATIONS_LAYER, station_dots(summary, layer, lang, bands_of), 5, 24)]
+    elif n_customers > max_points or points is None:
         aggregated = "route"
-        top = [_dots(ROUTES_LAYER, route_dots(frame, layer, lang, bands_of), 6, 30)]
+        top = [_dots(ROUTES_LAYER, route_dots(summary, layer, lang, bands_of), 6, 30)]
     else:
-        top = [_dots(CUSTOMERS_LAYER, customer_points(frame, layer, lang), 3, 11)]
+        top = [_dots(CUSTOMERS_LAYER, customer_points(points, layer, lang), 3, 11)]
     text = pdk.Layer(
         "TextLayer",
         labels,

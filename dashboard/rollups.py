@@ -45,6 +45,7 @@ SOURCES = (
 GRAINS = {
     "rollup_staff_month": ("staff_id", "customer_id", "month"),
     "rollup_survey_month": ("customer_id", "month"),
+    "rollup_satisfaction_month": ("month", "route_id", "business_type", "market_type", "is_open"),
     "rollup_sku_month": (
         "level",
         "station_id",
@@ -94,6 +95,7 @@ def settings_used() -> dict:
         "checkin_m": conf()["checkin_distance_m"],
         "tickets": targets(),
         "low_score": float(settings()["satisfaction"]["low_score"]),
+        "drop_points": float(settings()["satisfaction"]["drop_points"]),
     }
 
 

@@ -125,6 +125,60 @@ final as (
 select * from final
 order by month, customer_id;
 
+-- rollup: rollup_satisfaction_month
+-- Per month, route, business type, market type and whether the customers had opened by the month's end:
+-- what their latest surveys of rollup_survey_month add up to. The satisfaction page's cards, charts and
+-- map dots of a large scope, and the dimension means, read these few rows instead of a row a customer.
+-- Sums stay DECIMAL (exact: a mean from them equals one from the raw surveys, whatever the order of the
+-- threads); the follow-up rule compares doubles, as the per-customer frame does.
+create or replace table rollup_satisfaction_month as
+with
+
+flagged as (
+    select
+        rollup_survey_month.*,
+        routes.station_id,
+        customers.route_id,
+        customers.business_type,
+        customers.market_type,
+        customers.opened_on <= last_day(rollup_survey_month.month) as is_open,
+        rollup_survey_month.overall::double < $low_score::double as is_low,
+        rollup_survey_month.overall::double - rollup_survey_month.previous_overall::double
+            <= -$drop_points::double as is_drop
+    from rollup_survey_month
+    join customers using (customer_id)
+    join routes on routes.route_id = customers.route_id
+),
+
+final as (
+    select
+        month, station_id, route_id, business_type, market_type, is_open,
+        count(overall) as n_surveyed,
+        count(*) filter (where is_low) as n_low,
+        count(*) filter (where is_low or is_drop) as n_follow_up,
+        sum(overall) as sum_overall,
+        count(overall) as n_overall,
+        sum(supply) as sum_supply,
+        count(supply) as n_supply,
+        sum(ordering) as sum_ordering,
+        count(ordering) as n_ordering,
+        sum(delivery) as sum_delivery,
+        count(delivery) as n_delivery,
+        sum(customer_manager) as sum_customer_manager,
+        count(customer_manager) as n_customer_manager,
+        sum(settlement) as sum_settlement,
+        count(settlement) as n_settlement,
+        sum(complaint_handling) as sum_complaint_handling,
+        count(complaint_handling) as n_complaint_handling,
+        sum(market_regulation) as sum_market_regulation,
+        count(market_regulation) as n_market_regulation
+    from flagged
+    group by month, station_id, route_id, business_type, market_type, is_open
+)
+
+select * from final
+order by month, station_id, route_id, business_type, market_type, is_open;
+
 -- rollup: rollup_sku_month
 -- Non-tobacco sales of the POS stores per SKU and month at two levels, each keeping business type and
 -- market type: 'all' (the whole company) and 'station'. The nine-grid reads the coarsest level its filters

@@ -77,11 +77,19 @@ def scope_params(scope: Scope) -> dict:
     return {"date_to": scope.date_to, **scope.filter_params()}
 
 
+def _monthly(run: Runner, scope: Scope) -> bool:
+    """Whether the period ends on a month's last day and the rollups may answer it."""
+    return scope.date_to == month_end(scope.date_to) and rollups.ready(run)
+
+
 def _query(run: Runner, name: str, scope: Scope) -> pd.DataFrame:
     """A satisfaction query, from the rollups when the period ends on a month's last day."""
-    at_month_end = scope.date_to == month_end(scope.date_to)
-    monthly = at_month_end and rollups.ready(run)
-    return run(f"{name}_monthly" if monthly else name, scope_params(scope))
+    return run(f"{name}_monthly" if _monthly(run, scope) else name, scope_params(scope))
+
+
+def _summed(run: Runner, scope: Scope) -> bool:
+    """Whether the scope's summary comes from rollup_satisfaction_month (whose grain has no customer)."""
+    return _monthly(run, scope) and scope.filter_params()["customer"] is None
 
 
 def customers(
@@ -90,12 +98,17 @@ def customers(
     """In-scope customers with their latest survey, its band, and the follow-up flags; with their shop
     names and addresses unless `shops` is false (then `with_shops` adds them to the rows that need them)."""
     limits = limits or thresholds()
-    frame = _query(run, "satisfaction/customers", scope)
+    frame = flagged(_query(run, "satisfaction/customers", scope), limits)
+    return with_shops(run, frame) if shops else frame
+
+
+def flagged(frame: pd.DataFrame, limits: Thresholds) -> pd.DataFrame:
+    """Customer rows with their band, the change since the previous survey and the follow-up flags."""
     frame["band"] = bands_of(frame["overall"], limits.bands)
     frame["change"] = frame["overall"] - frame["previous_overall"]
     frame["is_low"] = frame["overall"] < limits.low_score
     frame["is_drop"] = frame["change"] <= -limits.drop_points
-    return with_shops(run, frame) if shops else frame
+    return frame
 
 
 def with_shops(run: Runner, frame: pd.DataFrame) -> pd.DataFrame:
@@ -121,7 +134,77 @@ def satisfaction_kpis(run: Runner, scope: Scope) -> dict:
     the follow-up list. The three overview figures are recomputed from the same rule (the registry checks
     they agree)."""
     means = _query(run, "satisfaction/dimension_means", scope)
-    return satisfaction_kpis_from(means, customers(run, scope))
+    return satisfaction_kpis_from(means, gather(run, scope, thresholds(), points=False).summary)
+
+
+# ---- a scope's survey figures, summed ----------------------------------------------------------
+
+SCORES = ("overall", *DIMENSIONS)
+GRAIN = ["station_id", "route_id", "business_type"]
+
+
+@dataclass
+class Surveyed:
+    summary: pd.DataFrame  # one row per station, route and business type (satisfaction/summary_monthly)
+    frame: pd.DataFrame | None  # one row a customer, when the scope is small enough to draw them
+    monthly: bool  # whether the summary came from the rollups (then so do the grid and follow-up list)
+
+
+def gather(run: Runner, scope: Scope, limits: Thresholds, points: bool = True) -> Surveyed:
+    """The scope's summary, and its customers when `points` and there are at most maps.MAX_POINTS of them
+    (the map draws each; a province's 500,000 rows cost seconds to fetch and are never drawn). Off the
+    rollups the customers are fetched anyway and summed here."""
+    if _summed(run, scope):
+        summary = run("satisfaction/summary_monthly", scope_params(scope))
+        small = points and summary["n_customers"].sum() <= maps.MAX_POINTS
+        frame = customers(run, scope, limits, shops=False) if small else None
+        return Surveyed(with_route_names(run, summary), frame, True)
+    frame = customers(run, scope, limits, shops=False)
+    return Surveyed(with_route_names(run, summarise(frame)), frame, False)
+
+
+def summarise(frame: pd.DataFrame) -> pd.DataFrame:
+    """The rows of satisfaction/summary_monthly from the per-customer frame: the same columns, counts and
+    sums (the raw-table path; tests/test_rollups.py checks both agree)."""
+    parts = {
+        "n_customers": 1,
+        "n_surveyed": frame["overall"].notna(),
+        "n_low": frame["is_low"],
+        "n_follow_up": frame["is_low"] | frame["is_drop"],
+        "sum_lon": frame["lon"],
+        "sum_lat": frame["lat"],
+        "sum_overall": frame["overall"],
+    }
+    for dim in DIMENSIONS:
+        parts |= {f"sum_{dim}": frame[dim], f"n_{dim}": frame[dim].notna()}
+    data = frame[GRAIN].assign(**parts)
+    counts = [c for c in parts if c.startswith("n_")]
+    sums = [c for c in parts if c.startswith("sum_")]
+    grouped = data.groupby(GRAIN, sort=True)
+    out = grouped[counts].sum().astype("int64").join(grouped[sums].sum(min_count=1).astype("float64"))
+    return out[list(parts)].reset_index()
+
+
+def with_route_names(run: Runner, summary: pd.DataFrame) -> pd.DataFrame:
+    """The summary with each route's, station's and customer manager's name (one small cached query)."""
+    names = run("satisfaction/routes", {}).drop(columns="station_id")
+    return summary.merge(names, on="route_id", how="left", validate="many_to_one")
+
+
+def follow_up_of(run: Runner, scope: Scope, surveyed: Surveyed, limits: Thresholds) -> pd.DataFrame:
+    """The follow-up list: from the customers when fetched, else the rollup's few flagged rows."""
+    if surveyed.frame is not None:
+        return follow_up(surveyed.frame)
+    params = scope_params(scope) | {"low_score": limits.low_score, "drop_points": limits.drop_points}
+    return flagged(run("satisfaction/follow_up_monthly", params), limits)
+
+
+def grid_of(run: Runner, scope: Scope, surveyed: Surveyed, size: float) -> pd.DataFrame:
+    """The map grid's cells (i, j, n_surveyed, mean): summed from the customers when fetched, else by
+    satisfaction/grid_monthly."""
+    if surveyed.frame is None:
+        return run("satisfaction/grid_monthly", scope_params(scope) | {"cell_size": size})
+    return maps.grid_of(surveyed.frame, size)
 
 
 # ---- display frames (labels from the locale, values formatted) --------------------------------
@@ -168,10 +251,11 @@ def follow_up_table(frame: pd.DataFrame, limits: Thresholds, lang: str) -> pd.Da
     )
 
 
-def customer_details(run: Runner, frame: pd.DataFrame, customer_id, lang: str) -> list[tuple[str, str]]:
-    """One customer's card beside the map: (label, value) pairs; empty when the id is not in scope."""
-    rows = frame[frame["customer_id"] == customer_id]
-    if rows.empty:
+def customer_details(run: Runner, frame: pd.DataFrame | None, customer_id, lang: str) -> list[tuple]:
+    """One customer's card beside the map: (label, value) pairs; empty when the id is not in scope (or
+    the map draws no customers)."""
+    rows = frame[frame["customer_id"] == customer_id] if frame is not None else frame
+    if rows is None or rows.empty:
         return []
     row = with_shops(run, rows).iloc[0]
 
@@ -246,7 +330,9 @@ def read_pick(selection) -> dict | None:
 class Figures:
     kpis: dict
     company: dict  # the same means for the whole company
-    customers: pd.DataFrame
+    summary: pd.DataFrame  # per station, route and business type (`gather`)
+    customers: pd.DataFrame | None  # one row a customer when the map draws them, else None
+    n_customers: int
     follow_up: pd.DataFrame
     deck: object  # pydeck.Deck
     legend: str  # HTML
@@ -259,33 +345,39 @@ class Figures:
 
 
 def page_figures(run: Runner, scope: Scope, lang: str, layer: str = "band") -> Figures:
-    """Every figure of the satisfaction page for one scope, language and map layer."""
+    """Every figure of the satisfaction page for one scope, language and map layer: the cards, charts and
+    map dots from the scope's summary, the customers only when the map draws each of them."""
     limits = thresholds()
-    frame = customers(run, scope, limits, shops=False)
-    if len(frame) <= maps.MAX_POINTS:  # the map draws each customer, its tooltip names the shop
-        frame = with_shops(run, frame)
+    surveyed = gather(run, scope, limits)
+    summary, frame = surveyed.summary, surveyed.frame
+    n_customers = int(summary["n_customers"].sum())
+    points = frame if frame is not None and len(frame) <= maps.MAX_POINTS else None
+    if points is not None:  # the map draws each customer, its tooltip names the shop
+        points = with_shops(run, points)
     means = _query(run, "satisfaction/dimension_means", scope)
     stations = run("satisfaction/stations", {})
-    kpis = satisfaction_kpis_from(means, frame)
     company = {
         dim: plain(v)
         for dim, v in means[means.snapshot == "company"].set_index("dimension").mean_score.items()
     }
     areas = maps.service_areas(maps.load_areas(), stations, lang)
+    cells = grid_of(run, scope, surveyed, maps.cell_size(areas)) if layer == "grid" else None
     labels = band_labels(limits.bands, lang)
-    deck, aggregated = maps.satisfaction_deck(frame, areas, layer, lang, lambda s: band(s, limits.bands))
-    legend = maps.legend_html(layer, lang, labels, aggregated)
-    station_means = station_dimension_means(frame)
-    by_station = distribution(frame, "station", lang)
+    deck, aggregated = maps.satisfaction_deck(
+        summary, points, cells, areas, layer, lang, lambda s: band(s, limits.bands)
+    )
+    station_means = station_dimension_means(summary)
     return Figures(
-        kpis=kpis,
+        kpis=satisfaction_kpis_from(means, summary),
         company=company,
-        customers=frame,
-        follow_up=follow_up(frame),
+        summary=summary,
+        customers=points,
+        n_customers=n_customers,
+        follow_up=follow_up_of(run, scope, surveyed, limits),
         deck=deck,
-        legend=legend,
+        legend=maps.legend_html(layer, lang, labels, aggregated),
         aggregated=aggregated,
-        distribution=by_station,
+        distribution=distribution(summary, "station", lang),
         dimensions=charts.dimension_comparison(means, lang, DIMENSIONS),
         station_dimensions=charts.station_dimensions(station_means, company, lang, DIMENSIONS),
         drag=drag_table(station_means, company, lang),
@@ -293,7 +385,7 @@ def page_figures(run: Runner, scope: Scope, lang: str, layer: str = "band") -> F
     )
 
 
-def satisfaction_kpis_from(means: pd.DataFrame, frame: pd.DataFrame) -> dict:
+def satisfaction_kpis_from(means: pd.DataFrame, summary: pd.DataFrame) -> dict:
     """The KPIs from frames already fetched (the page's path; `satisfaction_kpis` fetches them itself)."""
     mine = means[means.snapshot == "scope"].set_index("dimension")
 
@@ -302,37 +394,48 @@ def satisfaction_kpis_from(means: pd.DataFrame, frame: pd.DataFrame) -> dict:
 
     return {
         "satisfaction.overall_mean": mean("overall"),
-        "satisfaction.surveyed": int(frame["overall"].notna().sum()),
-        "satisfaction.low_count": int(frame["is_low"].sum()),
+        "satisfaction.surveyed": int(summary["n_surveyed"].sum()),
+        "satisfaction.low_count": int(summary["n_low"].sum()),
         "satisfaction.dimension_mean": {dim: mean(dim) for dim in DIMENSIONS},
-        "satisfaction.follow_up_count": int((frame["is_low"] | frame["is_drop"]).sum()),
+        "satisfaction.follow_up_count": int(summary["n_follow_up"].sum()),
     }
 
 
-def station_dimension_means(frame: pd.DataFrame) -> pd.DataFrame:
+def station_dimension_means(summary: pd.DataFrame) -> pd.DataFrame:
     """Mean of each dimension per station over the in-scope customers' latest surveys (long form)."""
-    surveyed = frame[frame["overall"].notna()]
-    if surveyed.empty:
-        return pd.DataFrame(columns=["station_id", "station_name", "dimension", "mean_score", "n_scores"])
-    grouped = surveyed.groupby(["station_id", "station_name"])[list(DIMENSIONS)]
-    wide = grouped.mean().stack(future_stack=True).rename("mean_score").to_frame()
-    wide["n_scores"] = grouped.count().stack(future_stack=True)
-    out = wide.rename_axis(["station_id", "station_name", "dimension"]).reset_index()
-    out["n_scores"] = out["n_scores"].astype("int64")
+    columns = ["station_id", "station_name", "dimension", "mean_score", "n_scores"]
+    sums = [f"sum_{d}" for d in DIMENSIONS]
+    counts = [f"n_{d}" for d in DIMENSIONS]
+    grouped = summary.groupby(["station_id", "station_name"], sort=True)
+    totals = grouped[sums].sum(min_count=1).join(grouped[[*counts, "n_surveyed"]].sum())
+    totals = totals[totals["n_surveyed"] > 0]
+    if totals.empty:
+        return pd.DataFrame(columns=columns)
+    wide = totals[sums].to_numpy() / totals[counts].to_numpy()  # 0 scores: NaN (0/0), as pandas' mean
+    out = pd.DataFrame(
+        {
+            "station_id": np.repeat(totals.index.get_level_values(0), len(DIMENSIONS)),
+            "station_name": np.repeat(totals.index.get_level_values(1), len(DIMENSIONS)),
+            "dimension": np.tile(DIMENSIONS, len(totals)),
+            "mean_score": wide.ravel(),
+            "n_scores": totals[counts].to_numpy().ravel().astype("int64"),
+        }
+    )
     return out.sort_values(["station_id", "dimension"]).reset_index(drop=True)
 
 
-def distribution(frame: pd.DataFrame, level: str, lang: str, max_units: int | None = None):
+def distribution(summary: pd.DataFrame, level: str, lang: str, max_units: int | None = None):
     """The business-type distribution charts of one level (built for the level shown only), and the
     note saying which routes they show when a scope has more than `max_units`: those with the lowest
     mean satisfaction (a chart of 12,500 routes is 300,000 px tall and helps nobody)."""
     max_units = max_units or MAX_ROUTES
-    if level != "route" or frame["route_id"].nunique() <= max_units:
-        return (*charts.btype_distribution(frame, level, lang), None)
-    means = frame.groupby("route_id")["overall"].mean().sort_values(kind="stable")
+    if level != "route" or summary["route_id"].nunique() <= max_units:
+        return (*charts.btype_distribution(summary, level, lang), None)
+    routes = summary.groupby("route_id")[["sum_overall", "n_surveyed"]].sum(min_count=1)
+    means = (routes["sum_overall"] / routes["n_surveyed"]).sort_values(kind="stable")
     shown = set(means.index[:max_units])
     note = t("satisfaction.routes_lowest", lang, n=max_units, total=fmt_count(len(means), lang))
-    return (*charts.btype_distribution(frame[frame["route_id"].isin(shown)], level, lang), note)
+    return (*charts.btype_distribution(summary[summary["route_id"].isin(shown)], level, lang), note)
 
 
 def drag_table(station_means: pd.DataFrame, company: dict, lang: str) -> pd.DataFrame:

@@ -148,7 +148,7 @@ def _satisfaction(run: Runner, scope: Scope, lang: str) -> Slide:
     ]  # fmt: skip
     areas = maps.service_areas(maps.load_areas(), run("satisfaction/stations", {}), lang)
     static = maps.satisfaction_figure(
-        figures.customers,
+        figures.customers if figures.customers is not None else maps.route_means(figures.summary),
         areas,
         lang,
         lambda s: satisfaction.band(s, limits.bands),

@@ -55,7 +55,7 @@ with map_column:
             if figures.aggregated == "station"
             else "satisfaction.aggregated"
         )
-        st.info(t(key, lang, n=fmt_count(len(figures.customers), lang)))
+        st.info(t(key, lang, n=fmt_count(figures.n_customers, lang)))
     event = st.pydeck_chart(
         figures.deck,
         key="sat_map",
@@ -113,7 +113,7 @@ with tab_distribution:
     )
     counts, means, note = figures.distribution  # the station level; the route level built when asked for
     if level == "route":
-        counts, means, note = satisfaction.distribution(figures.customers, level, lang)
+        counts, means, note = satisfaction.distribution(figures.summary, level, lang)
     if note:
         st.caption(note)
     left, right = st.columns(2)

@@ -107,8 +107,7 @@ def test_every_kpi_the_same_both_ways_on_the_demo(demo_con, index):
     assert with_rollups == raw
 
 
-MONTHLY = ["overview/kpis", "staff/inputs", "satisfaction/customers", "satisfaction/dimension_means",
-           "nine_grid/sku_totals"]  # fmt: skip
+MONTHLY = ["overview/kpis", "staff/inputs", "satisfaction/dimension_means", "nine_grid/sku_totals"]
 
 
 def test_the_rollups_are_what_the_pages_read(demo_con):
@@ -123,9 +122,12 @@ def test_the_rollups_are_what_the_pages_read(demo_con):
     all_kpis(run, Scope(date(2026, 10, 1), date(2026, 10, 31), stations=("GD",)))
     assert {f"{name}_monthly" for name in MONTHLY} <= set(run.names)
     assert "staff/inputs_by_month" not in run.names
+    # the satisfaction KPIs add up rollup rows; off the rollups they sum every customer's row
+    assert "satisfaction/summary_monthly" in run.names
+    assert not {"satisfaction/customers", "satisfaction/customers_monthly"} & set(run.names)
     run.names.clear()
     all_kpis(run, Scope(date(2026, 10, 3), date(2026, 10, 30)))
-    assert set(MONTHLY) <= set(run.names)
+    assert set(MONTHLY) <= set(run.names) and "satisfaction/customers" in run.names
     assert not {f"{name}_monthly" for name in MONTHLY} & set(run.names)
 
 
@@ -164,6 +166,28 @@ def test_satisfaction_frames_identical(demo_con, index):
     for name in ("satisfaction/customers", "satisfaction/dimension_means"):
         fast, raw = both_ways(run, lambda r, n=name: satisfaction._query(r, n, scope))
         pd.testing.assert_frame_equal(fast, raw, check_exact=True)
+
+
+@pytest.mark.parametrize("index", range(10))
+def test_satisfaction_page_identical(demo_con, index):
+    # what a large scope's page reads instead of every customer: the summary behind its cards, charts and
+    # map dots, the follow-up list and the map's grid; each against the same from the customers' rows
+    run = Recorder(demo_con)
+    scope = demo_scopes(None)[index]
+    limits = satisfaction.thresholds()
+
+    def page(r):
+        surveyed = satisfaction.gather(r, scope, limits, points=False)
+        listed = satisfaction.follow_up_of(r, scope, surveyed, limits)
+        return surveyed.summary, listed, satisfaction.grid_of(r, scope, surveyed, 0.01)
+
+    fast, raw = both_ways(run, page)
+    for mine, plain in zip(fast, raw, strict=True):
+        # sums of floats, added up in another order: equal to 12 digits; every count exactly
+        pd.testing.assert_frame_equal(mine, plain, check_exact=False, rtol=1e-12)
+        counts = [c for c in mine.columns if c.startswith("n_")]
+        pd.testing.assert_frame_equal(mine[counts], plain[counts], check_exact=True)
+    assert len(fast[0]) and len(fast[2])
 
 
 @pytest.mark.parametrize("index", range(10))

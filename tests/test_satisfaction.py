@@ -103,10 +103,12 @@ def test_previous_wave_and_company_means(run):
     assert by["company"] == by["scope"] == pytest.approx(76.25)
 
 
-def _deck(frame, layer, lang, max_points=maps.MAX_POINTS):
+def _deck(run, frame, layer, lang, max_points=maps.MAX_POINTS):
     areas = maps.service_areas(maps.load_areas(), _stations(frame), lang)
+    summary = satisfaction.with_route_names(run, satisfaction.summarise(frame))
+    cells = maps.grid_of(frame, maps.cell_size(areas))
     deck, aggregated = maps.satisfaction_deck(
-        frame, areas, layer, lang, lambda s: satisfaction.band(s, BANDS), max_points
+        summary, frame, cells, areas, layer, lang, lambda s: satisfaction.band(s, BANDS), max_points
     )
     return json.loads(deck.to_json()), aggregated
 
@@ -124,7 +126,7 @@ def _stations(frame):
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_band_map_layers_colours_and_tooltips(run, lang):
     frame = satisfaction.customers(run, OCT, LIMITS)
-    spec, aggregated = _deck(frame, "band", lang)
+    spec, aggregated = _deck(run, frame, "band", lang)
     assert not aggregated
     assert [layer["id"] for layer in spec["layers"]] == ["areas", "customers", "labels"]
     # no provider and no style URL: nothing to fetch (the browser test checks the network too)
@@ -149,23 +151,23 @@ def test_band_map_layers_colours_and_tooltips(run, lang):
 def test_tooltip_escapes_markup(run):
     frame = satisfaction.customers(run, OCT, LIMITS)
     frame.loc[frame.customer_id == 1, "shop_name"] = "<img src=x onerror=alert(1)>"
-    spec, _ = _deck(frame, "band", "zh")
+    spec, _ = _deck(run, frame, "band", "zh")
     assert "<img" not in json.dumps(spec["layers"][1]["data"], ensure_ascii=False)
 
 
 def test_grid_btype_and_route_layers(run):
     frame = satisfaction.customers(run, OCT, LIMITS)
-    spec, _ = _deck(frame, "grid", "en")
+    spec, _ = _deck(run, frame, "grid", "en")
     assert [layer["id"] for layer in spec["layers"]] == ["areas", "grid", "labels"]
     cells = spec["layers"][1]["data"]
     assert sum(1 for _ in cells) >= 1 and all(len(c["polygon"]) == 4 for c in cells)
-    spec, _ = _deck(frame, "btype", "en")
+    spec, _ = _deck(run, frame, "btype", "en")
     points = {p["customer_id"]: p for p in spec["layers"][1]["data"]}
     assert points[4]["color"][:3] == maps.BTYPE_COLORS["S"]
-    spec, aggregated = _deck(frame, "band", "en", max_points=3)  # too many points: one dot per route
+    spec, aggregated = _deck(run, frame, "band", "en", max_points=3)  # too many points: one dot per route
     assert aggregated and [layer["id"] for layer in spec["layers"]] == ["areas", "routes", "labels"]
     assert {d["route_id"] for d in spec["layers"][1]["data"]} == {"R1", "R2", "R3"}
-    spec, aggregated = _deck(frame, "band", "zh", max_points=2)  # more routes than that: per station
+    spec, aggregated = _deck(run, frame, "band", "zh", max_points=2)  # more routes than that: per station
     assert aggregated == "station" and [layer["id"] for layer in spec["layers"]] == [
         "areas",
         "stations",
@@ -188,8 +190,8 @@ def test_legend_in_the_page_language(lang):
 
 
 def test_charts_are_localized(run):
-    frame = satisfaction.customers(run, OCT, LIMITS)
-    counts, means = charts.btype_distribution(frame, "station", "en")
+    summary = satisfaction.gather(run, OCT, LIMITS).summary
+    counts, means = charts.btype_distribution(summary, "station", "en")
     spec = counts.to_dict()
     assert {trace["name"] for trace in spec["data"]} == {"Grocery", "Convenience store", "Supermarket"}
     assert spec["layout"]["title"]["text"] == "Customers by business type"
@@ -254,19 +256,20 @@ def test_the_page_frames_on_the_demo(demo_run):
     expected = full.set_index("customer_id").loc[picked, ["shop_name", "address"]]
     pd.testing.assert_frame_equal(shops.loc[picked, ["shop_name", "address"]], expected)
 
-    means = satisfaction.station_dimension_means(full)
+    summary = satisfaction.gather(demo_run, scope, satisfaction.thresholds()).summary
+    means = satisfaction.station_dimension_means(summary)
     long = full[full.overall.notna()].melt(
         id_vars=["station_id", "station_name"], value_vars=list(satisfaction.DIMENSIONS), var_name="dimension"
     )
     plain = long.groupby(["station_id", "station_name", "dimension"], as_index=False)["value"].agg(
         mean_score="mean", n_scores="count"
     )
-    pd.testing.assert_frame_equal(means, plain, check_dtype=False)
+    pd.testing.assert_frame_equal(means, plain, check_dtype=False, rtol=1e-12)  # sums of floats
 
-    counts, heat, note = satisfaction.distribution(full, "route", "zh", max_units=4)
+    counts, heat, note = satisfaction.distribution(summary, "route", "zh", max_units=4)
     lowest = full.groupby("route_id").overall.mean().nsmallest(4).index
     names = set(full[full.route_id.isin(lowest)].route_name)
     assert set(heat.to_dict()["data"][0]["y"]) == names
     total = full.route_id.nunique()
     assert note == f"显示平均满意度最低的 4 条线路（共 {total} 条）；选择服务站可查看其全部线路。"
-    assert satisfaction.distribution(full, "station", "zh", max_units=4)[2] is None
+    assert satisfaction.distribution(summary, "station", "zh", max_units=4)[2] is None

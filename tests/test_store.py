@@ -53,6 +53,9 @@ PAGE_PARAMS = {
     "grain": "week",
     "customer_id": 1,
     "low_score": 70.0,
+    "drop_points": 10.0,
+    # the satisfaction map's grid: a cell's side in degrees
+    "cell_size": 0.01,
     "text": "便利",
     "window_months": 3,
     # the staff page: its periods as parallel lists, each with the period before it; the check-in radius

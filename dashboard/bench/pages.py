@@ -83,7 +83,7 @@ def _tickets_check(run, scope, catalog) -> dict:
 
 def _satisfaction_check(run, scope, catalog) -> dict:
     figures = satisfaction.page_figures(run, scope, "zh")
-    surveyed = figures.customers[figures.customers["overall"].notna()]
+    surveyed = figures.summary[figures.summary["n_surveyed"] > 0]
     return figures.kpis | {"stations.rows": surveyed["station_id"].nunique()}
 
 

@@ -58,7 +58,8 @@ final as (
     select
         snapshot,
         dimension,
-        avg(score) as mean_score,
+        -- the exact sum over the count, as the monthly query divides its summed rollup rows
+        sum(score)::double / count(score) as mean_score,
         count(score) as n_scores
     from scores
     group by snapshot, dimension
