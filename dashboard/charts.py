@@ -563,7 +563,7 @@ def dimension_comparison(means: pd.DataFrame, lang: str, dimensions) -> go.Figur
 def station_dimensions(station_means: pd.DataFrame, company: dict, lang: str, dimensions) -> go.Figure:
     """Heatmap of each station's dimension means, coloured by the gap to the company's mean."""
     stations = station_means[["station_id", "station_name"]].drop_duplicates().sort_values("station_id")
-    table = station_means.set_index(["station_id", "dimension"])["mean_score"]
+    table = station_means.set_index(["station_id", "dimension"])["mean_score"].to_dict()
     z, text = [], []
     for sid in stations.station_id:
         values = [_num(table.get((sid, d))) for d in dimensions]

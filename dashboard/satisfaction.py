@@ -24,7 +24,7 @@ DIMENSIONS = (
     "complaint_handling",
     "market_regulation",
 )
-MAX_ROUTES = 60  # routes drawn in the distribution charts (the lowest-scoring ones beyond that)
+MAX_UNITS = 60  # stations or routes drawn in a chart of each (the lowest-scoring ones beyond that)
 BANDS = ("top", "high", "mid", "low", "none")  # >= bands[0], bands[1]..bands[0], ..., < bands[2], no survey
 
 
@@ -340,6 +340,7 @@ class Figures:
     distribution: tuple  # the station level's (counts figure, means figure, note); `distribution` for routes
     dimensions: object  # plotly Figure
     station_dimensions: object  # plotly Figure
+    stations_note: str | None  # which stations it shows, when not all
     drag: pd.DataFrame
     limits: Thresholds
 
@@ -367,6 +368,8 @@ def page_figures(run: Runner, scope: Scope, lang: str, layer: str = "band") -> F
         summary, points, cells, areas, layer, lang, lambda s: band(s, limits.bands)
     )
     station_means = station_dimension_means(summary)
+    drawn = lowest(summary, "station_id", MAX_UNITS)  # the heatmap's rows: at most MAX_UNITS stations
+    heat = station_means if drawn is None else station_means[station_means["station_id"].isin(drawn)]
     return Figures(
         kpis=satisfaction_kpis_from(means, summary),
         company=company,
@@ -379,7 +382,8 @@ def page_figures(run: Runner, scope: Scope, lang: str, layer: str = "band") -> F
         aggregated=aggregated,
         distribution=distribution(summary, "station", lang),
         dimensions=charts.dimension_comparison(means, lang, DIMENSIONS),
-        station_dimensions=charts.station_dimensions(station_means, company, lang, DIMENSIONS),
+        station_dimensions=charts.station_dimensions(heat, company, lang, DIMENSIONS),
+        stations_note=None if drawn is None else cap_note(summary, "station", MAX_UNITS, lang),
         drag=drag_table(station_means, company, lang),
         limits=limits,
     )
@@ -424,18 +428,32 @@ def station_dimension_means(summary: pd.DataFrame) -> pd.DataFrame:
     return out.sort_values(["station_id", "dimension"]).reset_index(drop=True)
 
 
+def lowest(summary: pd.DataFrame, key: str, max_units: int) -> list | None:
+    """The `max_units` stations (key "station_id") or routes with the lowest mean satisfaction, those
+    without a survey last; None when there are no more than that."""
+    units = summary.groupby(key)[["sum_overall", "n_surveyed"]].sum(min_count=1)
+    if len(units) <= max_units:
+        return None
+    means = units["sum_overall"] / units["n_surveyed"].where(units["n_surveyed"] > 0)
+    return list(means.sort_values(kind="stable").index[:max_units])
+
+
+def cap_note(summary: pd.DataFrame, level: str, max_units: int, lang: str) -> str:
+    """The caption of a chart that shows only the lowest `max_units` stations or routes."""
+    total = summary[f"{level}_id"].nunique()
+    return t(f"satisfaction.{level}s_lowest", lang, n=max_units, total=fmt_count(total, lang))
+
+
 def distribution(summary: pd.DataFrame, level: str, lang: str, max_units: int | None = None):
     """The business-type distribution charts of one level (built for the level shown only), and the
-    note saying which routes they show when a scope has more than `max_units`: those with the lowest
-    mean satisfaction (a chart of 12,500 routes is 300,000 px tall and helps nobody)."""
-    max_units = max_units or MAX_ROUTES
-    if level != "route" or summary["route_id"].nunique() <= max_units:
+    note saying which stations or routes they show when a scope has more than `max_units`: those with
+    the lowest mean satisfaction (a chart of 12,500 routes is 300,000 px tall and helps nobody)."""
+    max_units = max_units or MAX_UNITS
+    shown = lowest(summary, f"{level}_id", max_units)
+    if shown is None:
         return (*charts.btype_distribution(summary, level, lang), None)
-    routes = summary.groupby("route_id")[["sum_overall", "n_surveyed"]].sum(min_count=1)
-    means = (routes["sum_overall"] / routes["n_surveyed"]).sort_values(kind="stable")
-    shown = set(means.index[:max_units])
-    note = t("satisfaction.routes_lowest", lang, n=max_units, total=fmt_count(len(means), lang))
-    return (*charts.btype_distribution(summary[summary["route_id"].isin(shown)], level, lang), note)
+    picked = summary[summary[f"{level}_id"].isin(shown)]
+    return (*charts.btype_distribution(picked, level, lang), cap_note(summary, level, max_units, lang))
 
 
 def drag_table(station_means: pd.DataFrame, company: dict, lang: str) -> pd.DataFrame:

@@ -122,6 +122,8 @@ with tab_distribution:
 
 with tab_dimensions:
     st.plotly_chart(figures.dimensions, key="sat_dimensions")
+    if figures.stations_note:
+        st.caption(figures.stations_note)
     st.plotly_chart(figures.station_dimensions, key="sat_station_dimensions")
     st.subheader(t("satisfaction.drag_heading", lang))
     web.table(figures.drag, "sat_drag", t("satisfaction.drag_heading", lang))

@@ -48,7 +48,7 @@ def test_every_page_runs(app, page, lang):
 def test_the_satisfaction_route_level_is_built_when_chosen(app, monkeypatch):
     from dashboard import satisfaction
 
-    monkeypatch.setattr(satisfaction, "MAX_ROUTES", 2)  # the fixture's 3 routes: more than the charts draw
+    monkeypatch.setattr(satisfaction, "MAX_UNITS", 2)  # the fixture's 3 routes: more than the charts draw
     at = app(lang="zh")
     at.run()
     at.switch_page("pages/satisfaction.py").run()

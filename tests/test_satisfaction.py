@@ -272,4 +272,26 @@ def test_the_page_frames_on_the_demo(demo_run):
     assert set(heat.to_dict()["data"][0]["y"]) == names
     total = full.route_id.nunique()
     assert note == f"显示平均满意度最低的 4 条线路（共 {total} 条）；选择服务站可查看其全部线路。"
-    assert satisfaction.distribution(summary, "station", "zh", max_units=4)[2] is None
+    # stations likewise (a province has 1,250): the demo's 5 are all drawn up to a cap of 5
+    _, heat, note = satisfaction.distribution(summary, "station", "zh", max_units=4)
+    assert note == "显示平均满意度最低的 4 个服务站（共 5 个）；选择服务站可只看它们。"
+    station_means = full.groupby("station_name").overall.mean()
+    assert set(heat.to_dict()["data"][0]["y"]) == set(station_means.nsmallest(4).index)
+    assert satisfaction.distribution(summary, "station", "zh", max_units=5)[2] is None
+
+
+def test_the_station_heatmap_draws_the_lowest_stations_when_there_are_many(demo_run, monkeypatch):
+    from dashboard.catalog import load_catalog
+    from dashboard.scope import default_scope
+
+    scope = default_scope(load_catalog(demo_run))
+    assert satisfaction.page_figures(demo_run, scope, "en").stations_note is None  # 5 stations: all
+    monkeypatch.setattr(satisfaction, "MAX_UNITS", 3)
+    figures = satisfaction.page_figures(demo_run, scope, "en")
+    assert figures.stations_note == (
+        "The 3 stations with the lowest mean satisfaction of 5; choose stations to see only them."
+    )
+    rows = figures.station_dimensions.to_dict()["data"][0]["y"]
+    means = satisfaction.customers(demo_run, scope, shops=False).groupby("station_name").overall.mean()
+    assert set(rows) == set(means.nsmallest(3).index)
+    assert len(figures.drag) == 5  # the table still lists every station
