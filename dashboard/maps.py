@@ -204,7 +204,8 @@ def customer_points(frame: pd.DataFrame, layer: str, lang: str) -> list[dict]:
 
 def _top_btype(summary: pd.DataFrame, key: str) -> pd.Series:
     """Each unit's most common business type among its customers (ties by code order)."""
-    order = summary.sort_values([key, "n_customers", "business_type"], ascending=[True, False, True])
+    counts = summary.groupby([key, "business_type"], sort=False)["n_customers"].sum().reset_index()
+    order = counts.sort_values([key, "n_customers", "business_type"], ascending=[True, False, True])
     return order.drop_duplicates(key).set_index(key)["business_type"]
 
 

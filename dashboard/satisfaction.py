@@ -187,8 +187,15 @@ def summarise(frame: pd.DataFrame) -> pd.DataFrame:
 
 def with_route_names(run: Runner, summary: pd.DataFrame) -> pd.DataFrame:
     """The summary with each route's, station's and customer manager's name (one small cached query)."""
-    names = run("satisfaction/routes", {}).drop(columns="station_id")
-    return summary.merge(names, on="route_id", how="left", validate="many_to_one")
+    names = run("satisfaction/routes", {}).set_index("route_id")
+    at = names.index.get_indexer(summary["route_id"])
+    named = summary.copy()
+    for column in ("route_name", "station_name", "customer_manager_name"):
+        # categories of the 12,500 routes' names taken by position: a province's 76,000 rows get their
+        # names in milliseconds (a merge, or text columns, cost 10x that)
+        values = pd.Categorical(names[column])
+        named[column] = pd.Categorical.from_codes(values.codes[at], values.categories)
+    return named
 
 
 def follow_up_of(run: Runner, scope: Scope, surveyed: Surveyed, limits: Thresholds) -> pd.DataFrame:
@@ -419,7 +426,7 @@ def station_dimension_means(summary: pd.DataFrame) -> pd.DataFrame:
     out = pd.DataFrame(
         {
             "station_id": np.repeat(totals.index.get_level_values(0), len(DIMENSIONS)),
-            "station_name": np.repeat(totals.index.get_level_values(1), len(DIMENSIONS)),
+            "station_name": np.repeat(totals.index.get_level_values(1).astype(str), len(DIMENSIONS)),
             "dimension": np.tile(DIMENSIONS, len(totals)),
             "mean_score": wide.ravel(),
             "n_scores": totals[counts].to_numpy().ravel().astype("int64"),
