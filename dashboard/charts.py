@@ -26,6 +26,10 @@ def style(fig: go.Figure, lang: str, height: int = 360) -> go.Figure:
         hoverlabel={"font": {"family": CJK_FONT}},
         plot_bgcolor="white",
     )
+    if fig.layout.title.text:  # the title on its own line above the legend (a long one ran into it)
+        fig.update_layout(
+            margin_t=76, title={"yref": "container", "y": 1, "yanchor": "top", "pad": {"t": 12}}
+        )
     fig.update_xaxes(showgrid=False)
     fig.update_yaxes(gridcolor="#e8e8e8", zeroline=False)
     return fig
@@ -471,16 +475,22 @@ def ticket_timeline(ticket: dict, lang: str) -> go.Figure:
 BTYPE_ORDER = ("Z", "B", "S", "Y", "F", "M", "Q")
 
 
-def btype_distribution(summary: pd.DataFrame, level: str, lang: str) -> tuple[go.Figure, go.Figure]:
+def btype_distribution(
+    summary: pd.DataFrame, level: str, lang: str, order: list | None = None
+) -> tuple[go.Figure, go.Figure]:
     """Customers per business type for each station (or route): stacked counts, and a heatmap of the mean
     satisfaction of each station x business type (blank where nobody was surveyed). `summary` holds the
-    counts and sums of dashboard.satisfaction.gather (one row per station, route and business type)."""
+    counts and sums of dashboard.satisfaction.gather (one row per station, route and business type);
+    the units run by id from the top, or in `order` (ids, top first: the lowest-scoring of many)."""
     key, name = ("station_id", "station_name") if level == "station" else ("route_id", "route_name")
     grouped = summary.groupby([key, name, "business_type"], as_index=False).agg(
         n=("n_customers", "sum"), surveyed=("n_surveyed", "sum"), total=("sum_overall", "sum")
     )
     grouped["mean"] = grouped["total"].where(grouped["surveyed"] > 0) / grouped["surveyed"]
     units = sorted(grouped[[key, name]].drop_duplicates().itertuples(index=False), reverse=True)
+    if order is not None:  # plotly draws the first category at the bottom
+        rank = {unit: i for i, unit in enumerate(order)}
+        units = sorted(units, key=lambda u: rank[u[0]], reverse=True)
     names = [u[1] for u in units]
     present = [b for b in BTYPE_ORDER if b in set(grouped.business_type)]
     level_label = t(f"satisfaction.{'station' if level == 'station' else 'route'}", lang)
@@ -560,9 +570,15 @@ def dimension_comparison(means: pd.DataFrame, lang: str, dimensions) -> go.Figur
     return style(fig, lang, 380)
 
 
-def station_dimensions(station_means: pd.DataFrame, company: dict, lang: str, dimensions) -> go.Figure:
-    """Heatmap of each station's dimension means, coloured by the gap to the company's mean."""
+def station_dimensions(
+    station_means: pd.DataFrame, company: dict, lang: str, dimensions, order: list | None = None
+) -> go.Figure:
+    """Heatmap of each station's dimension means, coloured by the gap to the company's mean; stations by
+    id from the top, or in `order` (ids, top first)."""
     stations = station_means[["station_id", "station_name"]].drop_duplicates().sort_values("station_id")
+    if order is not None:
+        rank = {unit: i for i, unit in enumerate(order)}
+        stations = stations.sort_values("station_id", key=lambda ids: ids.map(rank))
     table = station_means.set_index(["station_id", "dimension"])["mean_score"].to_dict()
     z, text = [], []
     for sid in stations.station_id:

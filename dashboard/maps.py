@@ -32,7 +32,7 @@ AREAS_LAYER, LABELS_LAYER, CUSTOMERS_LAYER, ROUTES_LAYER, GRID_LAYER, STATIONS_L
 )
 LAYERS = ("band", "grid", "btype")  # what the user can switch between
 MAX_POINTS = 4000  # above this many customers the points become one dot per route (or per station)
-MAX_LABELS = 300  # above this many station areas only the largest stations are named
+MAX_LABELS = 24  # above this many station areas only the largest stations are named (more overlap)
 GRID_CELLS = 40  # cells across the district's longer side
 
 BAND_COLORS = {

@@ -389,7 +389,7 @@ def page_figures(run: Runner, scope: Scope, lang: str, layer: str = "band") -> F
         aggregated=aggregated,
         distribution=distribution(summary, "station", lang),
         dimensions=charts.dimension_comparison(means, lang, DIMENSIONS),
-        station_dimensions=charts.station_dimensions(heat, company, lang, DIMENSIONS),
+        station_dimensions=charts.station_dimensions(heat, company, lang, DIMENSIONS, order=drawn),
         stations_note=None if drawn is None else cap_note(summary, "station", MAX_UNITS, lang),
         drag=drag_table(station_means, company, lang),
         limits=limits,
@@ -436,8 +436,8 @@ def station_dimension_means(summary: pd.DataFrame) -> pd.DataFrame:
 
 
 def lowest(summary: pd.DataFrame, key: str, max_units: int) -> list | None:
-    """The `max_units` stations (key "station_id") or routes with the lowest mean satisfaction, those
-    without a survey last; None when there are no more than that."""
+    """The `max_units` stations (key "station_id") or routes with the lowest mean satisfaction, lowest
+    first and those without a survey last; None when there are no more than that."""
     units = summary.groupby(key)[["sum_overall", "n_surveyed"]].sum(min_count=1)
     if len(units) <= max_units:
         return None
@@ -460,7 +460,8 @@ def distribution(summary: pd.DataFrame, level: str, lang: str, max_units: int | 
     if shown is None:
         return (*charts.btype_distribution(summary, level, lang), None)
     picked = summary[summary[f"{level}_id"].isin(shown)]
-    return (*charts.btype_distribution(picked, level, lang), cap_note(summary, level, max_units, lang))
+    figures = charts.btype_distribution(picked, level, lang, order=shown)  # the lowest on top
+    return (*figures, cap_note(summary, level, max_units, lang))
 
 
 def drag_table(station_means: pd.DataFrame, company: dict, lang: str) -> pd.DataFrame:

@@ -276,7 +276,8 @@ def test_the_page_frames_on_the_demo(demo_run):
     _, heat, note = satisfaction.distribution(summary, "station", "zh", max_units=4)
     assert note == "显示平均满意度最低的 4 个服务站（共 5 个）；选择服务站可只看它们。"
     station_means = full.groupby("station_name").overall.mean()
-    assert set(heat.to_dict()["data"][0]["y"]) == set(station_means.nsmallest(4).index)
+    # the lowest on top (plotly lists categories from the bottom)
+    assert list(reversed(heat.to_dict()["data"][0]["y"])) == list(station_means.nsmallest(4).index)
     assert satisfaction.distribution(summary, "station", "zh", max_units=5)[2] is None
 
 
@@ -291,7 +292,7 @@ def test_the_station_heatmap_draws_the_lowest_stations_when_there_are_many(demo_
     assert figures.stations_note == (
         "The 3 stations with the lowest mean satisfaction of 5; choose stations to see only them."
     )
-    rows = figures.station_dimensions.to_dict()["data"][0]["y"]
+    rows = figures.station_dimensions.to_dict()["data"][0]["y"]  # drawn top down (autorange reversed)
     means = satisfaction.customers(demo_run, scope, shops=False).groupby("station_name").overall.mean()
-    assert set(rows) == set(means.nsmallest(3).index)
+    assert list(rows) == list(means.nsmallest(3).index)
     assert len(figures.drag) == 5  # the table still lists every station
