@@ -143,3 +143,65 @@ def test_score_frame_applies_every_formula():
 def test_rank_breaks_ties_by_id_and_puts_missing_last():
     frame = pd.DataFrame({"staff_id": ["C", "A", "B", "D"], "composite": [80.0, 80.0, 90.0, None]})
     assert tl.rank(frame, "composite").tolist() == [3, 2, 1, 4]
+
+
+def _row_by_row(inputs: pd.DataFrame, conf: dict) -> pd.DataFrame:
+    """The formulas above applied one row at a time: what tl.score must give for whole columns."""
+    rows = []
+    for r in inputs.to_dict("records"):
+        d = tl.diligence_terms(r["planned"], r["done"], r["visited"], r["assigned"], r["on_plan"])
+        e = tl.effort_terms(r["visit_hours"], r["planned"], r["tasks_done"], r["tasks_required"],
+                            r["checked_in"], r["done"], conf["hours_per_planned_visit"])  # fmt: skip
+        g = tl.growth(r["gp_yuan"], r["gp_previous_yuan"])
+        up = tl.uplift(g, conf["uplift_slope"], conf["uplift_centre"])
+        sla = tl.ratio(r["sla_met"], r["sla_met"] + r["sla_breach"])
+        m = tl.merit_terms(r["satisfaction_mean"], up, sla, r["trained"], r["assigned"])
+        dil, eff, mer = (
+            tl.index(d, conf["diligence"]),
+            tl.index(e, conf["effort"]),
+            tl.index(m, conf["merit"]),
+        )
+        rows.append({**{f"d_{k}": v for k, v in d.items()}, **{f"e_{k}": v for k, v in e.items()},
+                     "growth": g, "uplift": up, "sla_rate": sla, "m_trained": m["trained"],
+                     "diligence": dil, "effort": eff, "merit": mer,
+                     "composite": tl.composite(dil, eff, mer, conf["composite"]),
+                     "assessment": tl.assessment(r["satisfaction_mean"], up, dil, sla,
+                                                 conf["assessment"])})  # fmt: skip
+    return pd.DataFrame(rows, index=inputs.index).astype("float64")
+
+
+def _same_bits(scored: pd.DataFrame, oracle: pd.DataFrame) -> None:
+    pd.testing.assert_frame_equal(scored[list(oracle.columns)], oracle, check_exact=True)
+
+
+def test_whole_columns_give_the_row_by_row_figures_on_the_demo(demo_run):
+    # every manager's inputs of a quarter and of every month of the data: the same bits
+    from datetime import date
+
+    from dashboard import staff
+    from dashboard.scope import Scope, add_months, month_end
+
+    conf = staff.conf()
+    scope = Scope(date(2026, 7, 1), date(2026, 9, 30))
+    months = [add_months(date(2024, 11, 1), i) for i in range(24)]
+    periods = [(scope.date_from, scope.date_to), *((m, month_end(m)) for m in months)]
+    inputs = staff._inputs(demo_run, scope, periods, conf)
+    assert len(inputs) >= 200
+    _same_bits(tl.score(inputs, conf), _row_by_row(inputs, conf))
+
+
+def test_whole_columns_give_the_row_by_row_figures_on_odd_inputs():
+    # zeros, missing values and zero weights in every place the formulas branch on
+    import numpy as np
+
+    rng = np.random.default_rng(7)
+    n = 400
+    frame = pd.DataFrame({name: rng.choice([0, 0, 1, 2, 3, 7, 12, np.nan], n).astype("float64")
+                          for name in tl._INPUTS})  # fmt: skip
+    frame["gp_yuan"] = rng.choice([0.0, 950.5, 1000.0, 1210.25, np.nan], n)
+    frame["gp_previous_yuan"] = rng.choice([0.0, 1000.0, 1100.1, np.nan], n)
+    frame["satisfaction_mean"] = rng.choice([np.nan, 0.0, 61.37, 88.9, 100.0], n)
+    conf = {**W, "hours_per_planned_visit": 0.5, "uplift_slope": 5.0, "uplift_centre": 0.5}
+    _same_bits(tl.score(frame, conf), _row_by_row(frame, conf))
+    unweighted = {**conf, "effort": {**conf["effort"], "tasks": 0}, "merit": dict.fromkeys(conf["merit"], 0)}
+    _same_bits(tl.score(frame, unweighted), _row_by_row(frame, unweighted))
