@@ -58,7 +58,10 @@ def gross_profit(run: Runner, scope: Scope) -> dict:
     """customers.gross_profit_*: the period's gross profit, the same months last year, and the growth."""
     last_year = scope.last_year()
     params = {**scope.params(), "ly_from": last_year.date_from, "ly_to": last_year.date_to}
-    row = run("overview/profit", params).to_dict("records")[0]
+    from dashboard import rollups
+
+    summed = scope.filter_params()["customer"] is None and rollups.ready(run)  # no customer in its grain
+    row = run("overview/profit_monthly" if summed else "overview/profit", params).to_dict("records")[0]
     now, before = plain(row["gross_profit_yuan"]), plain(row["gross_profit_last_year_yuan"])
     now, before = (None if v is None else float(v) for v in (now, before))
     growth = ratio(now, before)

@@ -46,6 +46,7 @@ GRAINS = {
     "rollup_staff_month": ("staff_id", "customer_id", "month"),
     "rollup_survey_month": ("customer_id", "month"),
     "rollup_satisfaction_month": ("month", "route_id", "business_type", "market_type", "is_open"),
+    "rollup_profit_month": ("month", "route_id", "business_type", "market_type"),
     "rollup_sku_month": (
         "level",
         "station_id",

@@ -122,13 +122,19 @@ def test_the_rollups_are_what_the_pages_read(demo_con):
     all_kpis(run, Scope(date(2026, 10, 1), date(2026, 10, 31), stations=("GD",)))
     assert {f"{name}_monthly" for name in MONTHLY} <= set(run.names)
     assert "staff/inputs_by_month" not in run.names
-    # the satisfaction KPIs add up rollup rows; off the rollups they sum every customer's row
-    assert "satisfaction/summary_monthly" in run.names
+    # the satisfaction KPIs and the gross profit add up rollup rows; off the rollups, every customer's
+    assert {"satisfaction/summary_monthly", "overview/profit_monthly"} <= set(run.names)
+    assert "overview/profit" not in run.names
     assert not {"satisfaction/customers", "satisfaction/customers_monthly"} & set(run.names)
     run.names.clear()
     all_kpis(run, Scope(date(2026, 10, 3), date(2026, 10, 30)))
     assert set(MONTHLY) <= set(run.names) and "satisfaction/customers" in run.names
     assert not {f"{name}_monthly" for name in MONTHLY} & set(run.names)
+    assert "overview/profit_monthly" in run.names  # months are whole in customer_monthly whatever the period
+    run.names.clear()
+    all_kpis(run, Scope(date(2026, 10, 1), date(2026, 10, 31), customer=1027))
+    assert {"overview/profit", "satisfaction/customers_monthly"} <= set(run.names)  # no customer in the grain
+    assert not {"overview/profit_monthly", "satisfaction/summary_monthly"} & set(run.names)
 
 
 @pytest.mark.parametrize("index", range(10))
