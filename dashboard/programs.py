@@ -135,8 +135,11 @@ def residency_table(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
 
 
 def with_owners(run: Runner, frame: pd.DataFrame) -> pd.DataFrame:
-    """The untrained customers' shop and owner names (fetched for the rows shown or downloaded)."""
-    return tables.with_names(run, frame, ("shop_name", "owner_name"))
+    """The untrained customers' route, station, manager, shop, owner and types (fetched for the rows
+    shown or downloaded: the list itself is ids)."""
+    columns = ("route_name", "station_name", "customer_manager_name", "shop_name", "owner_name",
+               "business_type", "market_type")  # fmt: skip
+    return tables.with_names(run, frame, columns)
 
 
 def untrained_table(frame: pd.DataFrame, lang: str) -> pd.DataFrame:

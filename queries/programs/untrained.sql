@@ -1,5 +1,6 @@
--- Active in-scope customers with no training attended in the 12 months up to $date_to, by route (their
--- shop and owner names come apart, from queries/customer/names.sql, for the rows a table shows).
+-- Active in-scope customers with no training attended in the 12 months up to $date_to, by route and id:
+-- their ids (names, types, route and station come apart, from queries/customer/names.sql, for the rows
+-- a table shows).
 with
 
 period as (
@@ -7,7 +8,7 @@ period as (
 ),
 
 scoped as (
-    select customer_id, route_id, station_id, business_type, market_type, status, opened_on
+    select customer_id, route_id, status, opened_on
     from scoped_customers(
         $stations::varchar[], $routes::varchar[], $btypes::varchar[], $markets::varchar[], $customer::bigint
     )
@@ -22,24 +23,16 @@ trained as (
       and training_sessions.held_on > period.date_to - interval 12 month
 ),
 
+-- ids alone, in the list's order: a province has 330,000 of them and the texts of each cost seconds;
+-- the rows a table shows (or a download) fetch theirs from queries/customer/names.sql
 final as (
-    select
-        scoped.customer_id,
-        scoped.business_type,
-        scoped.market_type,
-        stations.name as station_name,
-        routes.route_id,
-        routes.name as route_name,
-        manager.name as customer_manager_name
+    select scoped.customer_id
     from scoped
     cross join period
-    join routes on routes.route_id = scoped.route_id
-    join stations on stations.station_id = scoped.station_id
-    left join staff as manager on manager.staff_id = routes.customer_manager_id
     where scoped.status = 'active'
       and scoped.opened_on <= period.date_to
       and scoped.customer_id not in (select customer_id from trained)
-    order by routes.route_id, scoped.customer_id
+    order by scoped.route_id, scoped.customer_id
 )
 
 select * from final
