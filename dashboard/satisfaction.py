@@ -139,15 +139,14 @@ def satisfaction_kpis(run: Runner, scope: Scope) -> dict:
 
 # ---- a scope's survey figures, summed ----------------------------------------------------------
 
-SCORES = ("overall", *DIMENSIONS)
 GRAIN = ["station_id", "route_id", "business_type"]
 
 
 @dataclass
 class Surveyed:
     summary: pd.DataFrame  # one row per station, route and business type (satisfaction/summary_monthly)
-    frame: pd.DataFrame | None  # one row a customer, when the scope is small enough to draw them
-    monthly: bool  # whether the summary came from the rollups (then so do the grid and follow-up list)
+    frame: pd.DataFrame | None  # one row a customer, when the scope is small enough to draw them (or
+    # off the rollups); None: the follow-up list and the grid come from their own monthly queries
 
 
 def gather(run: Runner, scope: Scope, limits: Thresholds, points: bool = True) -> Surveyed:
@@ -158,9 +157,9 @@ def gather(run: Runner, scope: Scope, limits: Thresholds, points: bool = True) -
         summary = run("satisfaction/summary_monthly", scope_params(scope))
         small = points and summary["n_customers"].sum() <= maps.MAX_POINTS
         frame = customers(run, scope, limits, shops=False) if small else None
-        return Surveyed(with_route_names(run, summary), frame, True)
+        return Surveyed(with_route_names(run, summary), frame)
     frame = customers(run, scope, limits, shops=False)
-    return Surveyed(with_route_names(run, summarise(frame)), frame, False)
+    return Surveyed(with_route_names(run, summarise(frame)), frame)
 
 
 def summarise(frame: pd.DataFrame) -> pd.DataFrame:
