@@ -296,3 +296,33 @@ def test_the_station_heatmap_draws_the_lowest_stations_when_there_are_many(demo_
     means = satisfaction.customers(demo_run, scope, shops=False).groupby("station_name").overall.mean()
     assert list(rows) == list(means.nsmallest(3).index)
     assert len(figures.drag) == 5  # the table still lists every station
+
+
+def test_a_scope_too_large_to_draw_gets_no_customer_rows(demo_run, monkeypatch):
+    # above maps.MAX_POINTS customers the page fetches none: route dots, the slide's static map of the
+    # routes, and the follow-up list and grid from their own monthly queries, equal to the small path's
+    from dashboard.catalog import load_catalog
+    from dashboard.scope import default_scope
+
+    scope = default_scope(load_catalog(demo_run))
+    small = satisfaction.page_figures(demo_run, scope, "zh", "grid")
+    monkeypatch.setattr(maps, "MAX_POINTS", 100)
+    large = satisfaction.page_figures(demo_run, scope, "zh", "grid")
+    assert small.customers is not None and large.customers is None
+    assert large.kpis == small.kpis and large.n_customers == small.n_customers > 100
+    pd.testing.assert_frame_equal(
+        large.follow_up.drop(columns=["shop_name", "address"], errors="ignore"),
+        small.follow_up.drop(columns=["shop_name", "address"], errors="ignore"),
+        check_exact=False, rtol=1e-12,
+    )  # fmt: skip
+    grid = lambda f: json.loads(f.deck.to_json())["layers"][1]["data"]  # noqa: E731
+    assert [c["cell"] for c in grid(large)] == [c["cell"] for c in grid(small)]
+    band = satisfaction.page_figures(demo_run, scope, "zh", "band")
+    assert band.aggregated == "route" and json.loads(band.deck.to_json())["layers"][1]["id"] == "routes"
+    routes = maps.route_means(band.summary)
+    assert len(routes) == band.summary.route_id.nunique() and routes.overall.notna().all()
+    areas = maps.service_areas(maps.load_areas(), demo_run("satisfaction/stations", {}), "zh")
+    static = maps.satisfaction_figure(routes, areas, "zh", lambda s: satisfaction.band(s, BANDS),
+                                      satisfaction.band_labels(BANDS, "zh"))  # fmt: skip
+    drawn = sum(len(t.x) for t in static.data if t.mode == "markers")
+    assert drawn == len(routes)
