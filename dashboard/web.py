@@ -452,6 +452,7 @@ def show_headlines(cards, lang_code: str, per_row: int = 5) -> None:
     scripts = {spec.url_path: spec.script for spec in PAGES}
     query = scope_to_query(current_scope(), lang_code)
     colours = {"met": "green", "missed": "red", None: "gray"}
+    st.html(_CARD_CSS)
     for start in range(0, len(cards), per_row):
         columns = st.columns(per_row)
         for column, card in zip(columns, cards[start : start + per_row], strict=False):
@@ -474,6 +475,11 @@ def show_headlines(cards, lang_code: str, per_row: int = 5) -> None:
                     icon=":material/arrow_forward:", query_params=query,
                 )  # fmt: skip
 
+
+# a headline card's value a size smaller than st.metric's: "1,116万元" was cut to "1,116万…" at 1440 px
+_CARD_CSS = """<style>
+[class*="st-key-kpi-"] [data-testid="stMetricValue"] { font-size: 1.9rem; }
+</style>"""
 
 _PRESENTATION_CSS = """<style>
 section[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], header[data-testid="stHeader"],

@@ -63,6 +63,14 @@ def test_every_page_in_both_languages(server, page, spec, lang):
     assert not RAW_CODES.search(text), RAW_CODES.search(text)
     # the sidebar with the scope filters is on every page
     assert page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').count() == 3
+    # no card's value is cut off ("1,116万…" was, at 1440 px): nothing inside a metric value overflows
+    cut = page.evaluate(CUT_METRICS)
+    assert cut == [], cut
+
+
+CUT_METRICS = """() => [...document.querySelectorAll('[data-testid="stMetricValue"]')]
+    .filter(m => [m, ...m.querySelectorAll('*')].some(e => e.scrollWidth > e.clientWidth + 1))
+    .map(m => m.innerText)"""
 
 
 def test_overview_equals_the_cli(server, page, demo_db):
