@@ -149,12 +149,13 @@ def monthly_slow_sellers(run: Runner, scope: Scope, months: list[date]) -> dict[
         frame = run("nine_grid/sku_months_monthly", {**given, "months": months, "level": level})
     else:
         frame = run("nine_grid/sku_months", {**scope.filter_params(), "months": months})
+    parts = {pd.Timestamp(m).date(): part for m, part in frame.groupby("month", sort=False)}
     found = {}
     for month in months:
-        part = frame[pd.to_datetime(frame["month"]).dt.date == month]
+        part = parts.get(month)
         days = (month_end(month) - month).days + 1
         found[month] = (
-            None if part.empty else int((classify(part, days, **_thresholds()).cell == "slow").sum())
+            None if part is None else int((classify(part, days, **_thresholds()).cell == "slow").sum())
         )
     return found
 
