@@ -84,7 +84,7 @@ def cutoffs() -> tuple[float, float]:
     return tuple(settings()["nine_grid"]["cutoffs"])
 
 
-def _thresholds() -> dict:
+def thresholds() -> dict:
     ng = settings()["nine_grid"]
     return {"cutoffs": tuple(ng["cutoffs"]), "drop_days": ng["drop_days"], "fast_share": ng["fast_share"]}
 
@@ -102,7 +102,7 @@ def grid(run: Runner, scope: Scope, date_from: date, date_to: date) -> Grid:
     days = sum((month_end(m) - m).days + 1 for m in months)
     if totals.empty or not days:
         return Grid(date_from, date_to, totals.iloc[0:0], days)
-    classified = classify(totals, days, **_thresholds())
+    classified = classify(totals, days, **thresholds())
     extra = totals[["sku_id", "sku_name", "category", "n_stores"]]
     return Grid(date_from, date_to, classified.merge(extra, on="sku_id"), days)
 
@@ -155,7 +155,7 @@ def monthly_slow_sellers(run: Runner, scope: Scope, months: list[date]) -> dict[
         part = parts.get(month)
         days = (month_end(month) - month).days + 1
         found[month] = (
-            None if part is None else int((classify(part, days, **_thresholds()).cell == "slow").sum())
+            None if part is None else int((classify(part, days, **thresholds()).cell == "slow").sum())
         )
     return found
 

@@ -8,6 +8,7 @@ are grouped queries of the same definitions, and the tests hold them equal to th
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import date
 
@@ -102,10 +103,20 @@ def _span(scope: Scope) -> tuple[date, date]:
     return scope.date_from, scope.date_to
 
 
+def area_figures(run: Runner, scope: Scope) -> dict:
+    """The headline figures but the staff composite, each from the function of the area that owns it."""
+    return kpis.overview(run, scope) | tickets.ticket_rates(run, scope) | nine_grid.kpis(run, scope)
+
+
 def headline_kpis(run: Runner, scope: Scope, composite: dict | None = None) -> dict:
-    """Every figure the cards show or judge, each from the function of the area that owns it.
-    `composite` holds staff.composite_mean by period when the caller asked for several at once."""
-    figures = kpis.overview(run, scope) | tickets.ticket_rates(run, scope) | nine_grid.kpis(run, scope)
+    """Every figure the cards show or judge (the area functions'; for the whole company and one month,
+    their answers kept by the rollups). `composite` holds staff.composite_mean by period when the caller
+    asked for several at once."""
+    if rollups.ready(run) and rollups.company_months_cover(run, scope, [_span(scope)]):
+        row = run("overview/headlines_by_month", {"month": scope.date_from})
+        figures = json.loads(row["figures"].iloc[0])
+    else:
+        figures = area_figures(run, scope)
     if composite is None:
         composite = staff.composite_means(run, scope, [_span(scope)])
     figures["staff.composite_mean"] = composite[_span(scope)]
@@ -163,7 +174,7 @@ def units(run: Runner, scope: Scope) -> pd.DataFrame:
         frame = run("overview/units_by_month", {"month": scope.date_from})
     else:
         frame = run("overview/units_monthly", {**params, "low_score": low_score})
-    rates = run("tickets/ranking", tickets.target_params(scope))
+    rates = tickets.ranking(run, scope)
     rates = rates[rates.unit.isin(["station", "route"])]
     columns = ["unit", "unit_id", "received", "response_sla_rate", "resolution_sla_rate", "closed_loop_rate"]
     frame = frame.merge(rates[columns], on=["unit", "unit_id"], how="left")

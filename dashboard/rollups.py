@@ -59,6 +59,8 @@ GRAINS = {
     "rollup_staff_inputs_month": ("date_from", "staff_id"),
     "rollup_trend_month": ("month",),
     "rollup_units_month": ("month", "unit", "unit_id"),
+    "rollup_ranking_month": ("month", "unit", "unit_id"),
+    "rollup_headlines_month": ("month",),
     "rollup_company_months": ("month",),
     "rollup_state": (),
 }
@@ -66,10 +68,13 @@ BUILT_IN_PYTHON = (  # by _company_months
     "rollup_staff_inputs_month",
     "rollup_trend_month",
     "rollup_units_month",
+    "rollup_ranking_month",
+    "rollup_headlines_month",
     "rollup_company_months",
 )
 _SECTION = re.compile(r"^-- rollup: (\w+)\s*$", re.MULTILINE)
 _raw_only = contextvars.ContextVar("raw_only", default=False)
+_building = contextvars.ContextVar("building", default=False)  # refresh: the tables just built are ready
 
 
 def sections() -> dict[str, str]:
@@ -88,6 +93,7 @@ def version() -> str:
 
 def settings_used() -> dict:
     """The settings the rollups bake in (a change makes them unusable until the next refresh)."""
+    from dashboard.nine_grid import thresholds
     from dashboard.settings import settings
     from dashboard.staff import conf
     from dashboard.tickets import targets
@@ -97,6 +103,7 @@ def settings_used() -> dict:
         "tickets": targets(),
         "low_score": float(settings()["satisfaction"]["low_score"]),
         "drop_points": float(settings()["satisfaction"]["drop_points"]),
+        "nine_grid": {k: list(v) if isinstance(v, tuple) else v for k, v in thresholds().items()},
     }
 
 
@@ -144,25 +151,67 @@ def _company_months(con) -> dict[str, int]:
     trend = {**company.filter_params(), "months": [m for m, _ in months]}
     trend |= {k: goal[k] for k in ("response_target_hours", "resolution_kinds", "resolution_hours")}
     _store(con, "rollup_trend_month", "overview/trend_monthly", trend)
-    con.execute("drop table if exists rollup_units_month")
     low_score = settings_used()["low_score"]
-    for n, (start, end) in enumerate(months or [(company.date_from, company.date_to)]):
-        one = Scope(start, end)
+
+    def units(one: Scope) -> dict:
         before = one.last_year()
-        units = {**one.params(), "ly_from": before.date_from, "ly_to": before.date_to, "low_score": low_score}
-        rows = con.sql(store.load_query("overview/units_monthly").sql, params=units)
-        rows = rows.select(duckdb.ConstantExpression(start).alias("month"), duckdb.StarExpression())
-        if not months:  # the table, empty
-            rows.limit(0).to_table("rollup_units_month")
-        elif n:
-            rows.insert_into("rollup_units_month")
-        else:
-            rows.to_table("rollup_units_month")
+        return {**one.params(), "ly_from": before.date_from, "ly_to": before.date_to, "low_score": low_score}
+
+    whole = months or [(company.date_from, company.date_to)]  # an empty store: one period, no rows kept
+    _store_each(con, "rollup_units_month", "overview/units_monthly", whole, units, keep=bool(months))
+    _store_each(con, "rollup_ranking_month", "tickets/ranking", whole, tickets.target_params, keep=bool(months))
+    _store_headlines(con, months)
     con.execute(
         "create or replace table rollup_company_months as select unnest($months::date[]) as month",
         {"months": [m for m, _ in months]},
     )
     return {t: _count(con, t) for t in BUILT_IN_PYTHON}
+
+
+def _store_each(con, table: str, query: str, months, params_of, keep: bool) -> None:
+    """A named query's answer for each calendar month as a period of its own, kept with its month."""
+    from dashboard import store
+
+    con.execute("drop table if exists " + table)  # sql: identifiers only (a rollup's name)
+    for n, (start, end) in enumerate(months):
+        rows = con.sql(store.load_query(query).sql, params=params_of(Scope(start, end)))
+        rows = rows.select(duckdb.ConstantExpression(start).alias("month"), duckdb.StarExpression())
+        if not keep:  # the table, empty
+            rows.limit(0).to_table(table)
+        elif n:
+            rows.insert_into(table)
+        else:
+            rows.to_table(table)
+
+
+def _store_headlines(con, months) -> None:
+    """The overview's headline figures of each calendar month for the whole company (every area's own
+    function, as JSON: nested counts and all), computed from the rollups just built."""
+    from dashboard import overview
+
+    run = _runner(con)
+    token = _building.set(True)
+    try:
+        figures = [json.dumps(overview.area_figures(run, Scope(a, b))) for a, b in months]
+    finally:
+        _building.reset(token)
+    con.execute(
+        "create or replace table rollup_headlines_month as "
+        "select unnest($months::date[]) as month, unnest($figures::varchar[]) as figures",
+        {"months": [m for m, _ in months], "figures": figures},
+    )
+
+
+def _runner(con):
+    """The named-query runner on `con` itself, so inside its open transaction (a cursor would not see it)."""
+    from dashboard import store
+
+    def run(name: str, params: dict | None = None):
+        query, params = store.load_query(name), dict(params or {})
+        store.check_params(query, params)
+        return con.execute(query.sql, params).df()
+
+    return run
 
 
 def _store(con, table: str, query: str, params: dict) -> None:
@@ -192,6 +241,8 @@ def ready(run) -> bool:
     tables as they are now. The app's runner caches each check per DB version."""
     if _raw_only.get():
         return False
+    if _building.get():
+        return True
     if run("rollups/exists", {}).empty:
         return False
     state = run("rollups/state", {}).to_dict("records")[0]

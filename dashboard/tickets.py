@@ -11,7 +11,7 @@ from datetime import date
 
 import pandas as pd
 
-from dashboard import charts
+from dashboard import charts, rollups
 from dashboard.cards import Card
 from dashboard.i18n import fmt_count, fmt_delta, fmt_number, fmt_pct, label, t
 from dashboard.metrics import km
@@ -129,6 +129,14 @@ def ticket_rates(run, scope: Scope) -> dict:
     return {f"tickets.{k}": _plain(row[k]) for k in ("received", *RATES, "backlog")}
 
 
+def ranking(run, scope: Scope) -> pd.DataFrame:
+    """Stations, routes and first owners on the ticket rates (tickets/ranking; for the whole company and
+    one month, its answer kept by the rollups)."""
+    if rollups.ready(run) and rollups.company_months_cover(run, scope, [(scope.date_from, scope.date_to)]):
+        return run("tickets/ranking_by_month", {"month": scope.date_from})
+    return run("tickets/ranking", target_params(scope))
+
+
 def ticket_kpis(run, scope: Scope) -> dict:
     """Every `tickets.*` KPI of DESIGN.md section 5 for one scope (`python -m dashboard kpis`)."""
     row = run("tickets/kpis", target_params(scope)).to_dict("records")[0]
@@ -189,7 +197,7 @@ def gather(run, scope: Scope, first_day: date | None = None) -> TicketData:
         funnel=run("tickets/funnel", params),
         curves=curves,
         closure=closure,
-        ranking=run("tickets/ranking", judged),
+        ranking=ranking(run, scope),
         backlog=run("tickets/backlog", backlog_params),
         tickets=run("tickets/list", judged),
     )

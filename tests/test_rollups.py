@@ -12,10 +12,10 @@ from functools import partial
 import pandas as pd
 import pytest
 
-from dashboard import nine_grid, overview, rollups, satisfaction, staff, store
+from dashboard import nine_grid, overview, rollups, satisfaction, staff, store, tickets
 from dashboard.catalog import load_catalog
 from dashboard.kpis import all_kpis
-from dashboard.scope import Limit, Scope
+from dashboard.scope import Limit, Scope, month_end
 
 
 class Recorder:
@@ -155,14 +155,48 @@ def test_the_overview_reads_the_rollups(demo_con):
     names = set(run.names)
     # the whole company's month: the answers stored per month
     assert {"overview/trend_by_month", "overview/units_by_month", "staff/inputs_by_month"} <= names
-    assert {"nine_grid/sku_months_monthly"} <= names
+    assert {"nine_grid/sku_months_monthly", "overview/headlines_by_month", "tickets/ranking_by_month"} <= names
     assert not {"overview/trend", "overview/units", "nine_grid/sku_months", "staff/inputs"} & names
+    assert not {"tickets/kpis", "tickets/ranking", "overview/kpis_monthly", "programs/kpis"} & names
     # a station's: built from the monthly rollups
     run.names.clear()
     overview.gather(run, replace(october, stations=("GD",)), date(2024, 11, 1))
     names = set(run.names)
     assert {"overview/trend_monthly", "overview/units_monthly", "staff/inputs_monthly"} <= names
+    assert {"tickets/kpis", "tickets/ranking", "overview/kpis_monthly"} <= names
     assert not {"overview/trend_by_month", "overview/units_by_month", "staff/inputs_by_month"} & names
+    assert not {"overview/headlines_by_month", "tickets/ranking_by_month"} & names
+
+
+def test_every_months_stored_headlines_and_ranking_equal_the_raw_tables(demo_con):
+    # what the overview's cards and the tickets ranking read for the company's months, month by month
+    run = Recorder(demo_con)
+    months = set(store.run(demo_con, "rollups/company_months")["month"].map(rollups._day))
+    assert len(months) == 24
+    for month in sorted(months):
+        scope = Scope(month, month_end(month))
+        stored = overview.headline_kpis(run, scope, {(month, month_end(month)): None})
+        stored_ranking = tickets.ranking(run, scope)
+        with rollups.raw_only():
+            assert stored == overview.headline_kpis(run, scope, {(month, month_end(month)): None}), month
+            raw_ranking = tickets.ranking(run, scope)
+        pd.testing.assert_frame_equal(stored_ranking, raw_ranking, check_exact=True)
+    assert run.names.count("overview/headlines_by_month") == run.names.count("tickets/ranking_by_month") == 24
+
+
+def test_a_changed_nine_grid_setting_makes_the_rollups_stale(fixture_db, tmp_path, monkeypatch):
+    # the stored headlines count slow sellers by the cut-offs: new cut-offs, the raw tables until a refresh
+    path = tmp_path / "cutoffs.duckdb"
+    shutil.copy(fixture_db, path)
+    con = store.connect(path, read_only=False)
+    run = partial(store.run, con)
+    assert rollups.ready(run)
+    original = nine_grid.thresholds()
+    monkeypatch.setattr(nine_grid, "thresholds", lambda: {**original, "cutoffs": (0.6, 0.8)})
+    assert not rollups.ready(run)
+    rollups.refresh(con)
+    assert rollups.ready(run)
+    con.close()
 
 
 @pytest.mark.parametrize("index", range(10))
