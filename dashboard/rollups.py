@@ -157,9 +157,9 @@ def _company_months(con) -> dict[str, int]:
         before = one.last_year()
         return {**one.params(), "ly_from": before.date_from, "ly_to": before.date_to, "low_score": low_score}
 
-    whole = months or [(company.date_from, company.date_to)]  # an empty store: one period, no rows kept
-    _store_each(con, "rollup_units_month", "overview/units_monthly", whole, units, keep=bool(months))
-    _store_each(con, "rollup_ranking_month", "tickets/ranking", whole, tickets.target_params, keep=bool(months))
+    whole, keep = months or [(company.date_from, company.date_to)], bool(months)  # empty store: no rows
+    _store_each(con, "rollup_units_month", "overview/units_monthly", whole, units, keep)
+    _store_each(con, "rollup_ranking_month", "tickets/ranking", whole, tickets.target_params, keep)
     _store_headlines(con, months)
     con.execute(
         "create or replace table rollup_company_months as select unnest($months::date[]) as month",

@@ -155,7 +155,8 @@ def test_the_overview_reads_the_rollups(demo_con):
     names = set(run.names)
     # the whole company's month: the answers stored per month
     assert {"overview/trend_by_month", "overview/units_by_month", "staff/inputs_by_month"} <= names
-    assert {"nine_grid/sku_months_monthly", "overview/headlines_by_month", "tickets/ranking_by_month"} <= names
+    assert {"nine_grid/sku_months_monthly", "overview/headlines_by_month"} <= names
+    assert "tickets/ranking_by_month" in names
     assert not {"overview/trend", "overview/units", "nine_grid/sku_months", "staff/inputs"} & names
     assert not {"tickets/kpis", "tickets/ranking", "overview/kpis_monthly", "programs/kpis"} & names
     # a station's: built from the monthly rollups
