@@ -2,7 +2,10 @@
 PY      := .venv/bin/python
 DB      ?= data/dashboard.duckdb
 PORT    ?= 8501
-DEMO_SRC := $(wildcard dashboard/demo/*.py) dashboard/schema.sql dashboard/rollups.sql dashboard/rollups.py
+DEMO_SRC := $(wildcard dashboard/demo/*.py) dashboard/schema.sql dashboard/rollups.sql
+# what the rollups' stored answers are computed by (dashboard/rollups.py COMPUTED_BY and every query)
+DEMO_SRC += $(shell find queries -name '*.sql') $(addprefix dashboard/,rollups.py overview.py kpis.py \
+	tickets.py nine_grid.py metrics/nine_grid.py programs.py staff.py scope.py)
 
 .PHONY: run test lint format bench demo system-deps clean
 

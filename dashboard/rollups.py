@@ -26,6 +26,30 @@ ROLLUPS_FILE = Path(__file__).with_name("rollups.sql")
 # Company-wide answers of every calendar month: the pages' own queries (over the rollups above) run with
 # no filter, each month a period, and stored; read back for the months a page asks for, the same frames.
 COMPANY_QUERIES = ("staff/inputs_monthly", "overview/trend_monthly", "overview/units_monthly")
+# Named queries whose answer for the whole company and each calendar month is kept as it is
+# (rollup_<area>_<name>_month, read by <area>/<name>_by_month; see `answer`), with each one's key.
+KEPT_ANSWERS = {
+    "tickets/kpis": (),
+    "tickets/ranking": ("unit", "unit_id"),
+    "tickets/received_by": ("dimension", "code"),
+    "tickets/funnel": ("step",),
+    "tickets/volume": ("bucket", "channel", "kind", "topic"),
+    "tickets/backlog": ("ticket_id",),
+    "tickets/resolution_times": ("ticket_id",),
+}
+# What the stored answers are computed by, besides rollups.sql and every named query: a change to any of
+# them makes the rollups stale (pages read the raw tables) until the next refresh.
+COMPUTED_BY = (
+    "rollups.py",
+    "overview.py",
+    "kpis.py",
+    "tickets.py",
+    "nine_grid.py",
+    "metrics/nine_grid.py",
+    "programs.py",
+    "staff.py",
+    "scope.py",
+)
 # The raw tables the rollups are built from; their row counts at refresh are kept to notice a change.
 SOURCES = (
     "customers",
@@ -59,18 +83,25 @@ GRAINS = {
     "rollup_staff_inputs_month": ("date_from", "staff_id"),
     "rollup_trend_month": ("month",),
     "rollup_units_month": ("month", "unit", "unit_id"),
-    "rollup_ranking_month": ("month", "unit", "unit_id"),
     "rollup_headlines_month": ("month",),
     "rollup_company_months": ("month",),
     "rollup_state": (),
 }
+
+
+def answer_table(query: str) -> str:
+    """The rollup that keeps a query's company-month answers: tickets/kpis -> rollup_tickets_kpis_month."""
+    return "rollup_" + query.replace("/", "_") + "_month"
+
+
+GRAINS |= {answer_table(q): ("month", *key) for q, key in KEPT_ANSWERS.items()}
 BUILT_IN_PYTHON = (  # by _company_months
     "rollup_staff_inputs_month",
     "rollup_trend_month",
     "rollup_units_month",
-    "rollup_ranking_month",
     "rollup_headlines_month",
     "rollup_company_months",
+    *map(answer_table, KEPT_ANSWERS),
 )
 _SECTION = re.compile(r"^-- rollup: (\w+)\s*$", re.MULTILINE)
 _raw_only = contextvars.ContextVar("raw_only", default=False)
@@ -87,7 +118,8 @@ def sections() -> dict[str, str]:
 def version() -> str:
     from dashboard import store
 
-    sources = [ROLLUPS_FILE, *(store.QUERIES_DIR / f"{q}.sql" for q in COMPANY_QUERIES), Path(__file__)]
+    here = Path(__file__).parent
+    sources = [ROLLUPS_FILE, *sorted(store.QUERIES_DIR.rglob("*.sql")), *(here / f for f in COMPUTED_BY)]
     return hashlib.sha256(b"".join(p.read_bytes() for p in sources)).hexdigest()[:12]
 
 
@@ -159,13 +191,44 @@ def _company_months(con) -> dict[str, int]:
 
     whole, keep = months or [(company.date_from, company.date_to)], bool(months)  # empty store: no rows
     _store_each(con, "rollup_units_month", "overview/units_monthly", whole, units, keep)
-    _store_each(con, "rollup_ranking_month", "tickets/ranking", whole, tickets.target_params, keep)
+    for query, params_of in _kept_params().items():
+        _store_each(con, answer_table(query), query, whole, params_of, keep)
     _store_headlines(con, months)
     con.execute(
         "create or replace table rollup_company_months as select unnest($months::date[]) as month",
         {"months": [m for m, _ in months]},
     )
     return {t: _count(con, t) for t in BUILT_IN_PYTHON}
+
+
+def _kept_params() -> dict:
+    """KEPT_ANSWERS -> how the query's parameters come from a scope (the pages' own functions)."""
+    from dashboard import tickets
+
+    params = {
+        "tickets/kpis": tickets.target_params,
+        "tickets/ranking": tickets.target_params,
+        "tickets/received_by": Scope.params,
+        "tickets/funnel": Scope.params,
+        "tickets/volume": tickets.volume_params,
+        "tickets/backlog": tickets.backlog_params,
+        "tickets/resolution_times": Scope.params,
+    }
+    assert set(params) == set(KEPT_ANSWERS)
+    return params
+
+
+def answer(run, scope: Scope, query: str, params: dict):
+    """A KEPT_ANSWERS query's frame: for the whole company and one calendar month (and the parameters the
+    refresh gave it), the answer kept at refresh; otherwise the query run."""
+    if (
+        not _building.get()  # while they are made, the queries themselves
+        and ready(run)
+        and company_months_cover(run, scope, [(scope.date_from, scope.date_to)])
+        and params == _kept_params()[query](scope)
+    ):
+        return run(f"{query}_by_month", {"month": scope.date_from})
+    return run(query, params)
 
 
 def _store_each(con, table: str, query: str, months, params_of, keep: bool) -> None:

@@ -64,6 +64,15 @@ def target_params(scope: Scope) -> dict:
     }
 
 
+def backlog_params(scope: Scope) -> dict:
+    """The backlog's parameters: tickets open at the period end, whenever received."""
+    return {k: v for k, v in target_params(scope).items() if k != "date_from"}
+
+
+def volume_params(scope: Scope) -> dict:
+    return {**target_params(scope), "grain": grain(scope)}
+
+
 def _plain(value):
     from dashboard.kpis import plain
 
@@ -125,23 +134,20 @@ RATE_KPIS = ("tickets.received", *(f"tickets.{rate}" for rate in RATES), "ticket
 def ticket_rates(run, scope: Scope) -> dict:
     """tickets.received, the five rates and the backlog from the one kpis query (no breakdowns or
     Kaplan-Meier): what the overview judges, three periods at a time."""
-    row = run("tickets/kpis", target_params(scope)).to_dict("records")[0]
+    row = rollups.answer(run, scope, "tickets/kpis", target_params(scope)).to_dict("records")[0]
     return {f"tickets.{k}": _plain(row[k]) for k in ("received", *RATES, "backlog")}
 
 
 def ranking(run, scope: Scope) -> pd.DataFrame:
-    """Stations, routes and first owners on the ticket rates (tickets/ranking; for the whole company and
-    one month, its answer kept by the rollups)."""
-    if rollups.ready(run) and rollups.company_months_cover(run, scope, [(scope.date_from, scope.date_to)]):
-        return run("tickets/ranking_by_month", {"month": scope.date_from})
-    return run("tickets/ranking", target_params(scope))
+    """Stations, routes and first owners on the ticket rates."""
+    return rollups.answer(run, scope, "tickets/ranking", target_params(scope))
 
 
 def ticket_kpis(run, scope: Scope) -> dict:
     """Every `tickets.*` KPI of DESIGN.md section 5 for one scope (`python -m dashboard kpis`)."""
-    row = run("tickets/kpis", target_params(scope)).to_dict("records")[0]
-    _, summary = resolution_curves(run("tickets/resolution_times", scope.params()))
-    return kpis_from(row, run("tickets/received_by", scope.params()), summary)
+    row = rollups.answer(run, scope, "tickets/kpis", target_params(scope)).to_dict("records")[0]
+    _, summary = resolution_curves(rollups.answer(run, scope, "tickets/resolution_times", scope.params()))
+    return kpis_from(row, rollups.answer(run, scope, "tickets/received_by", scope.params()), summary)
 
 
 def grain(scope: Scope) -> str:
@@ -171,20 +177,21 @@ class TicketData:
 
 
 def gather(run, scope: Scope, first_day: date | None = None) -> TicketData:
-    """Run every query of the page (the page with the cached runner, the bench without)."""
+    """Run every query of the page (the page with the cached runner, the bench without); for the whole
+    company and a calendar month, most answers are the ones the rollups keep."""
     params, judged = scope.params(), target_params(scope)
-    row = run("tickets/kpis", judged).to_dict("records")[0]
-    received_by = run("tickets/received_by", params)
-    curves, closure = resolution_curves(run("tickets/resolution_times", params))
+    row = rollups.answer(run, scope, "tickets/kpis", judged).to_dict("records")[0]
+    received_by = rollups.answer(run, scope, "tickets/received_by", params)
+    curves, closure = resolution_curves(rollups.answer(run, scope, "tickets/resolution_times", params))
     previous = scope.previous()
     if first_day is not None and previous.date_from < first_day:
         previous_kpis, previous_by = {}, received_by.iloc[0:0]
     else:  # ticket_kpis of the previous period, its breakdowns queried once for the cards and the chart
-        previous_by = run("tickets/received_by", previous.params())
-        _, previous_summary = resolution_curves(run("tickets/resolution_times", previous.params()))
-        previous_row = run("tickets/kpis", target_params(previous)).to_dict("records")[0]
-        previous_kpis = kpis_from(previous_row, previous_by, previous_summary)
-    backlog_params = {k: v for k, v in judged.items() if k != "date_from"}
+        previous_by = rollups.answer(run, previous, "tickets/received_by", previous.params())
+        times = rollups.answer(run, previous, "tickets/resolution_times", previous.params())
+        _, previous_summary = resolution_curves(times)
+        row_before = rollups.answer(run, previous, "tickets/kpis", target_params(previous))
+        previous_kpis = kpis_from(row_before.to_dict("records")[0], previous_by, previous_summary)
     return TicketData(
         scope=scope,
         kpis=kpis_from(row, received_by, closure),
@@ -193,12 +200,12 @@ def gather(run, scope: Scope, first_day: date | None = None) -> TicketData:
         received_by=received_by,
         previous_received_by=previous_by,
         grain=grain(scope),
-        volume=run("tickets/volume", {**judged, "grain": grain(scope)}),
-        funnel=run("tickets/funnel", params),
+        volume=rollups.answer(run, scope, "tickets/volume", volume_params(scope)),
+        funnel=rollups.answer(run, scope, "tickets/funnel", params),
         curves=curves,
         closure=closure,
         ranking=ranking(run, scope),
-        backlog=run("tickets/backlog", backlog_params),
+        backlog=rollups.answer(run, scope, "tickets/backlog", backlog_params(scope)),
         tickets=run("tickets/list", judged),
     )
 

@@ -169,20 +169,43 @@ def test_the_overview_reads_the_rollups(demo_con):
     assert not {"overview/headlines_by_month", "tickets/ranking_by_month"} & names
 
 
-def test_every_months_stored_headlines_and_ranking_equal_the_raw_tables(demo_con):
-    # what the overview's cards and the tickets ranking read for the company's months, month by month
+def test_every_months_kept_answers_equal_the_raw_tables(demo_con):
+    # what the overview's cards and the tickets page read for the company's months, month by month
     run = Recorder(demo_con)
     months = set(store.run(demo_con, "rollups/company_months")["month"].map(rollups._day))
     assert len(months) == 24
     for month in sorted(months):
-        scope = Scope(month, month_end(month))
-        stored = overview.headline_kpis(run, scope, {(month, month_end(month)): None})
-        stored_ranking = tickets.ranking(run, scope)
+        scope, span = Scope(month, month_end(month)), (month, month_end(month))
+        stored = overview.headline_kpis(run, scope, {span: None})
         with rollups.raw_only():
-            assert stored == overview.headline_kpis(run, scope, {(month, month_end(month)): None}), month
-            raw_ranking = tickets.ranking(run, scope)
-        pd.testing.assert_frame_equal(stored_ranking, raw_ranking, check_exact=True)
-    assert run.names.count("overview/headlines_by_month") == run.names.count("tickets/ranking_by_month") == 24
+            assert stored == overview.headline_kpis(run, scope, {span: None}), month
+        for query, params_of in rollups._kept_params().items():
+            kept = rollups.answer(run, scope, query, params_of(scope))
+            raw = store.run(demo_con, query, params_of(scope))
+            pd.testing.assert_frame_equal(kept, raw, check_exact=True, obj=f"{query} {month}")
+    assert run.names.count("overview/headlines_by_month") == 24
+    assert {run.names.count(f"{q}_by_month") for q in rollups.KEPT_ANSWERS} == {24}
+
+
+def test_a_kept_answer_is_read_only_for_the_parameters_it_was_kept_for(demo_con):
+    run = Recorder(demo_con)
+    october = Scope(date(2026, 10, 1), date(2026, 10, 31))
+    rollups.answer(run, october, "tickets/volume", {**tickets.volume_params(october), "grain": "week"})
+    rollups.answer(run, replace(october, stations=("GD",)), "tickets/kpis", tickets.target_params(october))
+    assert [n for n in run.names if not n.startswith("rollups/")] == ["tickets/volume", "tickets/kpis"]
+
+
+@pytest.mark.parametrize("index", range(10))
+def test_tickets_page_identical(demo_con, index):
+    run = Recorder(demo_con)
+    scope = demo_scopes(None)[index]
+    fast, raw = both_ways(run, lambda r: tickets.gather(r, scope, date(2024, 11, 1)))
+    assert (fast.kpis, fast.previous_kpis, fast.extra) == (raw.kpis, raw.previous_kpis, raw.extra)
+    for name in ("received_by", "previous_received_by", "volume", "funnel", "closure", "ranking", "backlog"):
+        pd.testing.assert_frame_equal(getattr(fast, name), getattr(raw, name), check_exact=True, obj=name)
+    assert fast.curves.keys() == raw.curves.keys()
+    for kind, curve in fast.curves.items():
+        pd.testing.assert_frame_equal(curve, raw.curves[kind], check_exact=True)
 
 
 def test_a_changed_nine_grid_setting_makes_the_rollups_stale(fixture_db, tmp_path, monkeypatch):

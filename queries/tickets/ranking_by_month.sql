@@ -1,7 +1,6 @@
--- Stations, routes and first owners as queries/tickets/ranking.sql gives them (same columns, same figures)
--- for the whole company and one calendar month: read from rollup_ranking_month (that query run for every
--- month).
+-- tickets/ranking.sql's answer for the whole company and one calendar month, kept by the rollups
+-- (rollup_tickets_ranking_month; KEPT_ANSWERS in dashboard/rollups.py): same columns, figures, order.
 select * exclude (month)
-from rollup_ranking_month
+from rollup_tickets_ranking_month
 where month = $month::date
 order by unit, unit_id

@@ -1,5 +1,6 @@
 -- Time to resolution of each ticket received in the period, for the Kaplan-Meier curve: hours from
 -- receipt to resolution when resolved before E, else hours to E (right-censored, is_resolved false).
+-- In ticket order, so the answer kept per month by the rollups reads back the same.
 with
 
 period as (
@@ -15,6 +16,7 @@ scoped as (
 
 final as (
     select
+        tickets.ticket_id,
         tickets.kind,
         tickets.resolved_at is not null as is_resolved,
         date_diff(
@@ -29,3 +31,4 @@ final as (
 )
 
 select * from final
+order by ticket_id
