@@ -293,16 +293,23 @@ def cards(data: TicketData, lang: str) -> list[Card]:
 # ---- tables -----------------------------------------------------------------------------------------
 
 
+def _each(series: pd.Series, text, missing: str = "—") -> pd.Series:
+    """text(value) for every value, worked out once per distinct value (a province's month is 40,000
+    tickets); `missing` where there is none."""
+    known = {v: text(v) for v in series.dropna().unique()}
+    return series.map(known).astype(object).where(series.notna(), missing)
+
+
 def _when(series: pd.Series) -> pd.Series:
-    return series.map(lambda v: "—" if pd.isna(v) else pd.Timestamp(v).strftime("%Y-%m-%d %H:%M"))
+    return pd.to_datetime(series).dt.strftime("%Y-%m-%d %H:%M").astype(object).where(series.notna(), "—")
 
 
 def _names(series: pd.Series, lang: str) -> pd.Series:
-    return series.map(lambda v: t("tickets.unassigned", lang) if v is None or pd.isna(v) else v)
+    return series.astype(object).where(series.notna(), t("tickets.unassigned", lang))
 
 
 def _codes(series: pd.Series, kind: str, lang: str) -> pd.Series:
-    return series.map(lambda v: "—" if v is None or pd.isna(v) else label(kind, v, lang))
+    return _each(series, lambda v: label(kind, v, lang))
 
 
 def work_list(data: TicketData, lang: str, overdue_only: bool = True) -> pd.DataFrame:
@@ -332,14 +339,15 @@ def search(frame: pd.DataFrame, text: str) -> pd.DataFrame:
     if not text:
         return frame
     columns = ["ticket_id", "customer_id", "shop_name", "owner_name", "route_name", "station_name"]
-    hay = frame[columns].astype("string").fillna("").agg(" ".join, axis=1).str.lower()
+    first, *rest = (frame[c].astype("string").fillna("") for c in columns)
+    hay = first.str.cat(rest, sep=" ").str.lower()
     return frame[hay.str.contains(text, regex=False)]
 
 
 def ticket_table(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     """The ticket table as shown and downloaded: labels, not codes; a dash where a stage has not happened."""
     h = lambda key: t(f"tickets.col.{key}", lang)  # noqa: E731
-    sla = lambda s: s.map(lambda v: t(f"tickets.sla.{v}", lang) if isinstance(v, str) else "—")  # noqa: E731
+    sla = lambda s: _each(s, lambda v: t(f"tickets.sla.{v}", lang))  # noqa: E731
     return pd.DataFrame(
         {
             h("ticket_id"): frame["ticket_id"],
