@@ -9,7 +9,7 @@ from datetime import date
 
 import pandas as pd
 
-from dashboard import tables
+from dashboard import rollups, tables
 from dashboard.i18n import fmt_number, label, t
 from dashboard.kpis import Runner, plain
 from dashboard.metrics.did import did
@@ -60,7 +60,9 @@ def effect_months(months: list[date], last_day: date) -> tuple[date, date]:
 def effect(run: Runner, scope: Scope, period: tuple[date, date], window: int = WINDOW_MONTHS) -> dict:
     """Gross profit and satisfaction of customers served in `period` vs similar customers not served."""
     treated = replace(scope, date_from=period[0], date_to=period[1])
-    frame = run("programs/effect", {**treated.params(), "window_months": window})
+    kept = window == WINDOW_MONTHS and rollups.ready(run)  # the rollup's windows are this long
+    query = "programs/effect_monthly" if kept else "programs/effect"
+    frame = run(query, {**treated.params(), "window_months": window})
     return {
         "period": period,
         "window": window,

@@ -71,6 +71,7 @@ GRAINS = {
     "rollup_survey_month": ("customer_id", "month"),
     "rollup_satisfaction_month": ("month", "route_id", "business_type", "market_type", "is_open"),
     "rollup_profit_month": ("month", "route_id", "business_type", "market_type"),
+    "rollup_gp_window_month": ("customer_id", "month"),
     "rollup_sku_month": (
         "level",
         "station_id",
@@ -126,6 +127,7 @@ def version() -> str:
 def settings_used() -> dict:
     """The settings the rollups bake in (a change makes them unusable until the next refresh)."""
     from dashboard.nine_grid import thresholds
+    from dashboard.programs import WINDOW_MONTHS
     from dashboard.settings import settings
     from dashboard.staff import conf
     from dashboard.tickets import targets
@@ -136,6 +138,7 @@ def settings_used() -> dict:
         "low_score": float(settings()["satisfaction"]["low_score"]),
         "drop_points": float(settings()["satisfaction"]["drop_points"]),
         "nine_grid": {k: list(v) if isinstance(v, tuple) else v for k, v in thresholds().items()},
+        "window_months": WINDOW_MONTHS,
     }
 
 

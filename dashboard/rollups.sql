@@ -198,6 +198,23 @@ join routes on routes.route_id = customers.route_id
 group by all
 order by month, station_id, route_id, business_type, market_type;
 
+-- rollup: rollup_gp_window_month
+-- Per customer and month M: the mean monthly gross profit (tobacco + non-tobacco, where both are known) of
+-- the customer over the $window_months months before M, by the same avg() the programs effect takes (of
+-- DECIMALs: an exact sum, so the same double). The effect reads a period's "before" at its first month
+-- and its "after" at the month after the window that follows it: two rows a customer instead of
+-- averaging a province's 4 million customer-months.
+create or replace table rollup_gp_window_month as
+select
+    customer_monthly.customer_id,
+    (customer_monthly.month + to_months(shifts.k))::date as month,
+    avg(customer_monthly.tobacco_gross_profit_yuan + customer_monthly.nontobacco_gross_profit_yuan)
+        as gp_mean
+from customer_monthly
+cross join (select unnest(range(1, $window_months::integer + 1)) as k) as shifts
+group by all
+order by month, customer_id;
+
 -- rollup: rollup_sku_month
 -- Non-tobacco sales of the POS stores per SKU and month at two levels, each keeping business type and
 -- market type: 'all' (the whole company) and 'station'. The nine-grid reads the coarsest level its filters

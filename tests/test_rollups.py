@@ -12,7 +12,7 @@ from functools import partial
 import pandas as pd
 import pytest
 
-from dashboard import nine_grid, overview, rollups, satisfaction, staff, store, tickets
+from dashboard import nine_grid, overview, programs, rollups, satisfaction, staff, store, tickets
 from dashboard.catalog import load_catalog
 from dashboard.kpis import all_kpis
 from dashboard.scope import Limit, Scope, month_end
@@ -206,6 +206,24 @@ def test_tickets_page_identical(demo_con, index):
     assert fast.curves.keys() == raw.curves.keys()
     for kind, curve in fast.curves.items():
         pd.testing.assert_frame_equal(curve, raw.curves[kind], check_exact=True)
+
+
+@pytest.mark.parametrize("index", range(10))
+def test_programs_effect_identical(demo_con, index):
+    # the customers compared, their gross profit windows read off rollup_gp_window_month or averaged
+    run = Recorder(demo_con)
+    scope = demo_scopes(None)[index]
+    for period in [(date(2026, 4, 1), date(2026, 6, 30)), (date(2026, 8, 1), date(2026, 8, 31))]:
+        fast, raw = both_ways(run, lambda r, period=period: programs.effect(r, scope, period))
+        pd.testing.assert_frame_equal(fast["customers"], raw["customers"], check_exact=True)
+        assert (fast["gross_profit"], fast["satisfaction"]) == (raw["gross_profit"], raw["satisfaction"])
+    assert run.names.count("programs/effect_monthly") == run.names.count("programs/effect") == 2
+
+
+def test_an_effect_of_another_window_reads_the_raw_tables(demo_con):
+    run = Recorder(demo_con)
+    programs.effect(run, Scope(date(2026, 1, 1), date(2026, 3, 31)), (date(2026, 4, 1), date(2026, 6, 30)), 2)
+    assert "programs/effect" in run.names and "programs/effect_monthly" not in run.names
 
 
 def test_a_changed_nine_grid_setting_makes_the_rollups_stale(fixture_db, tmp_path, monkeypatch):
