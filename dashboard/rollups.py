@@ -6,6 +6,11 @@ records what they were built from in `rollup_state`: the definitions' digest, th
 and every raw table's row count. A page reads a rollup only when that record still matches the store and
 the settings (`ready`), and the period is one the rollup answers (`whole_months`); otherwise it reads
 the raw tables. Both ways give the same figures: tests/test_rollups.py, and `bench` at every scale.
+
+Besides the tables of rollups.sql, the refresh keeps the whole company's answers of every calendar month,
+the view most people open (a month, no filter): the pages' own queries and KPI functions run once per
+month over the rollups just built (COMPANY_QUERIES, KEPT_ANSWERS, the overview's headline figures) and
+read back for those periods instead of running again.
 """
 
 from __future__ import annotations
