@@ -1,12 +1,15 @@
-"""python -m dashboard {kpis,demo,bench} as a user runs them."""
+"""python -m dashboard {kpis,demo,bench,refresh} as a user runs them."""
 
 import json
+import shutil
 import subprocess
 import sys
+from functools import partial
 
+import duckdb
 import pytest
 
-from dashboard import bench, store
+from dashboard import bench, rollups, store
 
 
 def cli(*args, check=True):
@@ -76,3 +79,28 @@ def test_demo_builds_a_store_the_kpis_can_read(tmp_path, seed):
 def test_kpis_for_one_customer(fixture_db):
     figures = json.loads(cli("kpis", "--json", "--db", fixture_db, "--customer", "1").stdout)
     assert (figures["customers.in_scope"], figures["tickets.received"]) == (1, 1)
+
+
+def test_refresh_rebuilds_stale_rollups_in_a_copy_and_swaps_it_in(fixture_db, tmp_path):
+    # after an upgrade changed what the rollups are built by, `refresh` makes them readable again
+    path = tmp_path / "upgraded.duckdb"
+    shutil.copy(fixture_db, path)
+    con = duckdb.connect(str(path))
+    con.execute("update rollup_state set version = 'before-the-upgrade'")
+    con.close()
+    reader = store.snapshot(path)  # the app's open snapshot keeps reading the file it opened
+    assert not rollups.ready(partial(store.run, reader))
+    first = cli("refresh", "--db", str(path))
+    assert first.stdout.startswith("refreshed ") and str(path) in first.stdout
+    assert rollups.ready(partial(store.run, store.snapshot(path)))
+    assert not rollups.ready(partial(store.run, reader))
+    again = cli("refresh", "--db", str(path))
+    assert "up to date" in again.stdout
+    assert not list(tmp_path.glob(".upgraded.duckdb.import-*"))  # no work copy left behind
+    kpis = json.loads(cli("kpis", "--json", "--db", path).stdout)
+    assert kpis == json.loads(cli("kpis", "--json", "--db", fixture_db).stdout)
+
+
+def test_refresh_without_a_database_says_so(tmp_path):
+    done = cli("refresh", "--db", str(tmp_path / "none.duckdb"), check=False)
+    assert done.returncode == 2 and "no database at" in done.stderr
