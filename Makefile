@@ -3,7 +3,7 @@ PY      := .venv/bin/python
 DB      ?= data/dashboard.duckdb
 PORT    ?= 8501
 DEMO_SRC := $(wildcard dashboard/demo/*.py) dashboard/schema.sql dashboard/rollups.sql
-# what the rollups' stored answers are computed by (dashboard/rollups.py COMPUTED_BY and every query)
+# what the rollups' version digests (REFRESH_QUERIES and COMPUTED_BY in dashboard/rollups.py), and then some
 DEMO_SRC += $(shell find queries -name '*.sql') $(addprefix dashboard/,rollups.py overview.py kpis.py \
 	tickets.py nine_grid.py metrics/nine_grid.py programs.py staff.py scope.py)
 

@@ -60,7 +60,8 @@ def effect_months(months: list[date], last_day: date) -> tuple[date, date]:
 def effect(run: Runner, scope: Scope, period: tuple[date, date], window: int = WINDOW_MONTHS) -> dict:
     """Gross profit and satisfaction of customers served in `period` vs similar customers not served."""
     treated = replace(scope, date_from=period[0], date_to=period[1])
-    kept = window == WINDOW_MONTHS and rollups.ready(run)  # the rollup's windows are this long
+    # the rollups keep windows of this length, and surveys as of month ends
+    kept = window == WINDOW_MONTHS and period[0].day == 1 and rollups.ready(run)
     query = "programs/effect_monthly" if kept else "programs/effect"
     frame = run(query, {**treated.params(), "window_months": window})
     return {

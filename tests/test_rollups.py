@@ -226,6 +226,17 @@ def test_an_effect_of_another_window_reads_the_raw_tables(demo_con):
     assert "programs/effect" in run.names and "programs/effect_monthly" not in run.names
 
 
+def test_the_version_covers_every_query_a_refresh_runs(fixture_db, tmp_path, monkeypatch):
+    path = tmp_path / "refresh.duckdb"
+    shutil.copy(fixture_db, path)
+    ran, load = set(), store.load_query
+    monkeypatch.setattr(store, "load_query", lambda name: ran.add(name) or load(name))
+    con = store.connect(path, read_only=False)
+    rollups.refresh(con)
+    con.close()
+    assert ran and ran <= set(rollups.REFRESH_QUERIES)
+
+
 def test_a_changed_nine_grid_setting_makes_the_rollups_stale(fixture_db, tmp_path, monkeypatch):
     # the stored headlines count slow sellers by the cut-offs: new cut-offs, the raw tables until a refresh
     path = tmp_path / "cutoffs.duckdb"

@@ -76,27 +76,27 @@ profit as (
     group by customer_monthly.customer_id
 ),
 
+-- the latest survey in the 12 months before the period and the first one after it: one row a customer by
+-- arg_max/arg_min of (date, id), ties as a window ordered by them would break them
 survey_before as (
-    select surveys.customer_id, surveys.overall as score_before
+    select
+        surveys.customer_id,
+        arg_max_null(surveys.overall, (surveys.surveyed_on, surveys.survey_id)) as score_before
     from surveys
     join scoped using (customer_id)
-    cross join period
-    where surveys.surveyed_on < period.date_from
-      and surveys.surveyed_on >= period.date_from - interval 12 month
-    qualify row_number() over (
-        partition by surveys.customer_id order by surveys.surveyed_on desc, surveys.survey_id desc
-    ) = 1
+    where surveys.surveyed_on < $date_from::date
+      and surveys.surveyed_on >= $date_from::date - interval 12 month
+    group by surveys.customer_id
 ),
 
 survey_after as (
-    select surveys.customer_id, surveys.overall as score_after
+    select
+        surveys.customer_id,
+        arg_min_null(surveys.overall, (surveys.surveyed_on, surveys.survey_id)) as score_after
     from surveys
     join scoped using (customer_id)
-    cross join period
-    where surveys.surveyed_on > period.date_to
-    qualify row_number() over (
-        partition by surveys.customer_id order by surveys.surveyed_on, surveys.survey_id
-    ) = 1
+    where surveys.surveyed_on > $date_to::date
+    group by surveys.customer_id
 ),
 
 final as (

@@ -69,27 +69,23 @@ profit as (
        and after.month = (date_trunc('month', $date_to::date) + to_months(1 + $window_months::integer))::date
 ),
 
+-- the latest survey in the 12 months before the period (which starts on a month's first day): the one
+-- rollup_survey_month keeps for the month before it; the first survey after the period as effect.sql finds it
 survey_before as (
-    select surveys.customer_id, surveys.overall as score_before
-    from surveys
+    select rollup_survey_month.customer_id, rollup_survey_month.overall as score_before
+    from rollup_survey_month
     join scoped using (customer_id)
-    cross join period
-    where surveys.surveyed_on < period.date_from
-      and surveys.surveyed_on >= period.date_from - interval 12 month
-    qualify row_number() over (
-        partition by surveys.customer_id order by surveys.surveyed_on desc, surveys.survey_id desc
-    ) = 1
+    where rollup_survey_month.month = (date_trunc('month', $date_from::date) - interval 1 month)::date
 ),
 
 survey_after as (
-    select surveys.customer_id, surveys.overall as score_after
+    select
+        surveys.customer_id,
+        arg_min_null(surveys.overall, (surveys.surveyed_on, surveys.survey_id)) as score_after
     from surveys
     join scoped using (customer_id)
-    cross join period
-    where surveys.surveyed_on > period.date_to
-    qualify row_number() over (
-        partition by surveys.customer_id order by surveys.surveyed_on, surveys.survey_id
-    ) = 1
+    where surveys.surveyed_on > $date_to::date
+    group by surveys.customer_id
 ),
 
 final as (
