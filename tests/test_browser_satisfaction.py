@@ -3,6 +3,7 @@ its numbers equal `python -m dashboard kpis --json`, and clicking a customer ope
 
 import io
 import math
+import time
 from functools import partial
 from urllib.parse import urlparse
 
@@ -47,6 +48,19 @@ def wait_for_map(tab):
 
 def colours(element) -> Image.Image:
     return Image.open(io.BytesIO(element.screenshot())).convert("RGB")
+
+
+def wait_for_red_points(tab, deck, timeout_s: float = 30) -> None:
+    """Until the low band's points are on the canvas (on a loaded machine deck.gl draws them late, and a
+    click before that picks nothing)."""
+    red = maps.BAND_COLORS["low"]
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        pixels = colours(deck).getcolors(maxcolors=1_000_000) or []
+        if any(sum(abs(a - b) for a, b in zip(rgb, red, strict=True)) < 40 for _, rgb in pixels):
+            return
+        tab.wait_for_timeout(500)
+    raise AssertionError("the map's red points were not drawn")
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
@@ -97,6 +111,7 @@ def test_clicking_a_customer_opens_its_details(server, page, demo_db):
 
     open_page(page, f"{server}/{SATISFACTION}")
     deck = wait_for_map(page)
+    wait_for_red_points(page, deck)
     box = deck.bounding_box()
 
     def merc(lat):
@@ -107,6 +122,6 @@ def test_clicking_a_customer_opens_its_details(server, page, demo_db):
     y = box["height"] / 2 - (merc(target.lat) - merc(view.latitude)) / (2 * math.pi) * scale
     page.mouse.click(box["x"] + x, box["y"] + y)
     details = page.locator(".st-key-sat-details")
-    details.get_by_text("店名").wait_for(timeout=15_000)  # a customer's card replaced the hint
+    details.get_by_text("店名").wait_for(timeout=60_000)  # a customer's card replaced the hint
     wait_ready(page)
     assert page.console_errors == []
