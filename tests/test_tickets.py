@@ -18,6 +18,7 @@ ticket kind         received     responded      routed       resolved       call
 from datetime import date
 from functools import partial
 
+import pandas as pd
 import pytest
 
 from dashboard import charts, kpis, store, tickets
@@ -234,3 +235,27 @@ def test_timeline_names_missing_stages(run):
     fig = charts.ticket_timeline(row, "en").to_dict()
     assert "not yet: Routed" in fig["layout"]["title"]["text"]
     assert list(fig["data"][0]["y"]) == ["Received", "Answered", "Resolved", "Called back"]
+
+
+def test_a_ranking_of_many_units_draws_the_worst_ones_and_says_so():
+    # a province has 12,500 routes: the chart shows the MAX_RANKED worst, the title tells how many there are
+    n = charts.MAX_RANKED + 40
+    ranking = pd.DataFrame(
+        {
+            "unit": "route",
+            "unit_id": [f"R{i:03d}" for i in range(n)],
+            "unit_name": [f"线路{i}" for i in range(n)],
+            "manager_name": None,
+            "received": 10,
+            "resolution_sla_rate": [i / n for i in range(n)],
+        }
+    )
+    worst = charts.MAX_RANKED
+    for lang, words in (("zh", f"最差的 {worst} 个（共 {n} 个"), ("en", f"worst {worst} of {n}")):
+        fig = charts.ticket_ranking(ranking, "route", 0.9, lang)
+        (bars,) = fig.data
+        assert len(bars.y) == worst
+        assert set(bars.customdata[:, 0]) == {f"R{i:03d}" for i in range(worst)}  # the lowest rates
+        assert bars.y[0] == "线路0" and words in fig.layout.title.text  # the worst at the bottom
+    few = charts.ticket_ranking(ranking.head(5), "route", 0.9, "zh")
+    assert len(few.data[0].y) == 5 and "共" not in few.layout.title.text
