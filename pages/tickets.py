@@ -107,10 +107,11 @@ with tab_list:
         t("tickets.search", lang), placeholder=t("tickets.search_placeholder", lang), key="tk_search"
     )
     found = tickets.search(data.tickets, text).reset_index(drop=True)
-    table = tickets.ticket_table(found, lang)
+    table = tickets.ticket_table(found.head(tables.MAX_TABLE_ROWS), lang)  # the rows shown; all in downloads
     st.caption(f"{t('tickets.shown_n', lang, n=len(found))} · {t('tickets.pick_ticket', lang)}")
     event = web.table(table, "tk_table", t("tickets.tab.list", lang), height=380, on_select="rerun",
-                      selection_mode="single-row")  # fmt: skip
+                      selection_mode="single-row", download=lambda: tickets.ticket_table(found, lang),
+                      total=len(found))  # fmt: skip
     rows = [i for i in event.selection.rows if i < len(found)]
     if rows:
         _plot(charts.ticket_timeline(found.iloc[rows[0]].to_dict(), lang), "tk_timeline")
