@@ -419,8 +419,11 @@ def ticket_ranking(
     fig = go.Figure(layout={"title": title})
     if part.empty:
         return _styled(_empty(fig, lang), lang)
-    part = part.sort_values([measure, "unit_id"], ascending=[True, False])  # plotly draws bottom-up
-    part = part.head(MAX_RANKED)
+    if len(part) > MAX_RANKED:  # the worst: the lowest rates, and of equal rates the most tickets
+        order = [measure, "received", "unit_id"]
+        part = part.sort_values(order, ascending=[True, False, False]).head(MAX_RANKED)
+    else:
+        part = part.sort_values([measure, "unit_id"], ascending=[True, False])  # plotly draws bottom-up
     names = [ranking_name(r, lang) for r in part.itertuples()]
     fig.add_bar(
         y=names,
@@ -428,6 +431,9 @@ def ticket_ranking(
         orientation="h",
         customdata=part[["unit_id", "received"]].to_numpy(),
         marker_color=[PALETTE[3] if v < target else PALETTE[0] for v in part[measure]],
+        text=[f"{v:.0%} · {n:,}" for v, n in zip(part[measure], part["received"], strict=True)],
+        textposition="outside",  # a 0 % bar has no length: its label still says so
+        cliponaxis=False,
         hovertemplate="%{y}: %{x:.1%} (%{customdata[1]})<extra></extra>",
     )
     fig.add_vline(
@@ -437,8 +443,8 @@ def ticket_ranking(
         annotation_text=_t("tickets.target_line", lang, value=f"{target:.0%}"),
     )
     fig.update_xaxes(
-        title=_t(f"tickets.{measure.removesuffix('_rate')}", lang), tickformat=".0%", range=[0, 1.05]
-    )
+        title=_t(f"tickets.{measure.removesuffix('_rate')}", lang), tickformat=".0%", range=[0, 1.2]
+    )  # room right of 100 % for the labels
     return _styled(fig, lang, height=max(320, 18 * len(part) + 110))
 
 

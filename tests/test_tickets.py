@@ -259,3 +259,9 @@ def test_a_ranking_of_many_units_draws_the_worst_ones_and_says_so():
         assert bars.y[0] == "线路0" and words in fig.layout.title.text  # the worst at the bottom
     few = charts.ticket_ranking(ranking.head(5), "route", 0.9, "zh")
     assert len(few.data[0].y) == 5 and "共" not in few.layout.title.text
+    # of many routes at 0 %, the ones with the most tickets; every bar says its rate and count
+    ranking["resolution_sla_rate"] = 0.0
+    ranking["received"] = range(n)
+    (bars,) = charts.ticket_ranking(ranking, "route", 0.9, "zh").data
+    assert list(bars.customdata[:3, 1]) == [n - 1, n - 2, n - 3]  # the most at the bottom
+    assert bars.text[0] == f"0% · {n - 1}"
