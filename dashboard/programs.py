@@ -4,6 +4,7 @@ served, against similar customers not served. No Streamlit here; the page places
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, replace
 from datetime import date
 
@@ -57,20 +58,36 @@ def effect_months(months: list[date], last_day: date) -> tuple[date, date]:
     return inside[0], inside[-1]
 
 
-def effect(run: Runner, scope: Scope, period: tuple[date, date], window: int = WINDOW_MONTHS) -> dict:
-    """Gross profit and satisfaction of customers served in `period` vs similar customers not served."""
+def effect_customers(run: Runner, scope: Scope, period: tuple[date, date], window: int = WINDOW_MONTHS):
+    """The customers the effect compares: first served in `period` or not served, with their measures
+    before and after (programs/effect.sql, or its copy over the rollups where they keep this window)."""
     treated = replace(scope, date_from=period[0], date_to=period[1])
     # the rollups keep windows of this length, and surveys as of month ends
     kept = window == WINDOW_MONTHS and period[0].day == 1 and rollups.ready(run)
     query = "programs/effect_monthly" if kept else "programs/effect"
-    frame = run(query, {**treated.params(), "window_months": window})
-    return {
-        "period": period,
-        "window": window,
-        "customers": frame,
-        "gross_profit": did(frame, "gp_before", "gp_after"),
-        "satisfaction": did(frame, "score_before", "score_after"),
-    }
+    return run(query, {**treated.params(), "window_months": window})
+
+
+def effect(run: Runner, scope: Scope, period: tuple[date, date], window: int = WINDOW_MONTHS) -> dict:
+    """Gross profit and satisfaction of customers served in `period` vs similar customers not served;
+    for the whole company, the figures the rollups kept for the default period (see `kept_effect`)."""
+    measures = kept_effect(run, scope, period) if window == WINDOW_MONTHS else None
+    if measures is None:
+        frame = effect_customers(run, scope, period, window)
+        measures = {
+            "gross_profit": did(frame, "gp_before", "gp_after"),
+            "satisfaction": did(frame, "score_before", "score_after"),
+        }
+    return {"period": period, "window": window, **measures}
+
+
+def kept_effect(run: Runner, scope: Scope, period: tuple[date, date]) -> dict | None:
+    """The whole company's effect measures that the refresh kept for `period` (programs/effect_kept.sql:
+    the default period of the data, a province's 300,000 customers compared), or None."""
+    if not rollups.whole_company(scope) or not rollups.ready(run) or rollups.building():
+        return None
+    kept = run("programs/effect_kept", {"date_from": period[0], "date_to": period[1]})
+    return None if kept.empty else json.loads(kept["measures"].iloc[0])
 
 
 @dataclass
@@ -88,12 +105,13 @@ class ProgramData:
 def gather(run: Runner, scope: Scope, period: tuple[date, date]) -> ProgramData:
     """Run every query of the page (the page with the cached runner, the bench without)."""
     params = scope.params()
+    kept = lambda query: rollups.answer(run, scope, query, params)  # noqa: E731  (the company's months)
     return ProgramData(
         scope=scope,
-        kpis=kpis_from(run("programs/kpis", params).to_dict("records")[0]),
-        training_by=run("programs/training_by", params),
-        untrained=run("programs/untrained", params),
-        residencies=run("programs/residencies", params),
+        kpis=kpis_from(kept("programs/kpis").to_dict("records")[0]),
+        training_by=kept("programs/training_by"),
+        untrained=kept("programs/untrained"),
+        residencies=kept("programs/residencies"),
         effect=effect(run, scope, period),
     )
 

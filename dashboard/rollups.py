@@ -41,6 +41,12 @@ KEPT_ANSWERS = {
     "tickets/volume": ("bucket", "channel", "kind", "topic"),
     "tickets/backlog": ("ticket_id",),
     "tickets/resolution_times": ("ticket_id",),
+    "programs/kpis": (),
+    "programs/training_by": ("dimension", "code"),
+    "programs/untrained": ("customer_id",),
+    "programs/residencies": ("residency_id",),
+    "satisfaction/summary_monthly": ("station_id", "route_id", "business_type"),
+    "satisfaction/dimension_means_monthly": ("snapshot", "dimension"),
 }
 # The named queries a refresh runs (tests/test_rollups.py records them) and the modules whose functions it
 # runs: with rollups.sql, what the rollups' version digests. A change to any of them makes the rollups
@@ -51,7 +57,7 @@ REFRESH_QUERIES = (
     *KEPT_ANSWERS,
     "overview/kpis_monthly",  # the headline figures (overview.area_figures)
     "overview/profit_monthly",
-    "programs/kpis",
+    "programs/effect_monthly",  # the default period's effect (rollup_effect_kept)
     "nine_grid/sku_totals_monthly",
 )
 COMPUTED_BY = (
@@ -62,6 +68,7 @@ COMPUTED_BY = (
     "nine_grid.py",
     "metrics/nine_grid.py",
     "programs.py",
+    "satisfaction.py",
     "staff.py",
     "scope.py",
 )
@@ -100,22 +107,30 @@ GRAINS = {
     "rollup_trend_month": ("month",),
     "rollup_units_month": ("month", "unit", "unit_id"),
     "rollup_headlines_month": ("month",),
+    "rollup_effect_kept": ("date_from", "date_to"),
     "rollup_company_months": ("month",),
     "rollup_state": (),
 }
 
 
 def answer_table(query: str) -> str:
-    """The rollup that keeps a query's company-month answers: tickets/kpis -> rollup_tickets_kpis_month."""
-    return "rollup_" + query.replace("/", "_") + "_month"
+    """The rollup that keeps a query's company-month answers: tickets/kpis -> rollup_tickets_kpis_month
+    (satisfaction/summary_monthly -> rollup_satisfaction_summary_month)."""
+    return "rollup_" + query.removesuffix("_monthly").replace("/", "_") + "_month"
 
 
-GRAINS |= {answer_table(q): ("month", *key) for q, key in KEPT_ANSWERS.items()}
+def answer_query(query: str) -> str:
+    """The named query that reads them: tickets/kpis_by_month, satisfaction/summary_by_month."""
+    return query.removesuffix("_monthly") + "_by_month"
+
+
+GRAINS |= {answer_table(q): ("answer_month", *key) for q, key in KEPT_ANSWERS.items()}
 BUILT_IN_PYTHON = (  # by _company_months
     "rollup_staff_inputs_month",
     "rollup_trend_month",
     "rollup_units_month",
     "rollup_headlines_month",
+    "rollup_effect_kept",
     "rollup_company_months",
     *map(answer_table, KEPT_ANSWERS),
 )
@@ -211,8 +226,9 @@ def _company_months(con) -> dict[str, int]:
     whole, keep = months or [(company.date_from, company.date_to)], bool(months)  # empty store: no rows
     _store_each(con, "rollup_units_month", "overview/units_monthly", whole, units, keep)
     for query, params_of in _kept_params().items():
-        _store_each(con, answer_table(query), query, whole, params_of, keep)
+        _store_each(con, answer_table(query), query, whole, params_of, keep, "answer_month")
     _store_headlines(con, months)
+    _store_effect(con, last if months else None)
     con.execute(
         "create or replace table rollup_company_months as select unnest($months::date[]) as month",
         {"months": [m for m, _ in months]},
@@ -222,7 +238,7 @@ def _company_months(con) -> dict[str, int]:
 
 def _kept_params() -> dict:
     """KEPT_ANSWERS -> how the query's parameters come from a scope (the pages' own functions)."""
-    from dashboard import tickets
+    from dashboard import satisfaction, tickets
 
     params = {
         "tickets/kpis": tickets.target_params,
@@ -232,32 +248,40 @@ def _kept_params() -> dict:
         "tickets/volume": tickets.volume_params,
         "tickets/backlog": tickets.backlog_params,
         "tickets/resolution_times": Scope.params,
+        "programs/kpis": Scope.params,
+        "programs/training_by": Scope.params,
+        "programs/untrained": Scope.params,
+        "programs/residencies": Scope.params,
+        "satisfaction/summary_monthly": satisfaction.scope_params,
+        "satisfaction/dimension_means_monthly": satisfaction.scope_params,
     }
     assert set(params) == set(KEPT_ANSWERS)
     return params
 
 
 def answer(run, scope: Scope, query: str, params: dict):
-    """A KEPT_ANSWERS query's frame: for the whole company and one calendar month (and the parameters the
-    refresh gave it), the answer kept at refresh; otherwise the query run."""
+    """A named query's frame: for a KEPT_ANSWERS query, the whole company and one calendar month (and the
+    parameters the refresh gave it), the answer kept at refresh; otherwise the query run."""
     if (
-        not _building.get()  # while they are made, the queries themselves
+        query in KEPT_ANSWERS
+        and not building()  # while they are made, the queries themselves
         and ready(run)
         and company_months_cover(run, scope, [(scope.date_from, scope.date_to)])
         and params == _kept_params()[query](scope)
     ):
-        return run(f"{query}_by_month", {"month": scope.date_from})
+        return run(answer_query(query), {"month": scope.date_from})
     return run(query, params)
 
 
-def _store_each(con, table: str, query: str, months, params_of, keep: bool) -> None:
-    """A named query's answer for each calendar month as a period of its own, kept with its month."""
+def _store_each(con, table: str, query: str, months, params_of, keep: bool, column: str = "month") -> None:
+    """A named query's answer for each calendar month as a period of its own, kept with its month (in
+    `column`: a kept answer's own columns may have a "month")."""
     from dashboard import store
 
     con.execute("drop table if exists " + table)  # sql: identifiers only (a rollup's name)
     for n, (start, end) in enumerate(months):
         rows = con.sql(store.load_query(query).sql, params=params_of(Scope(start, end)))
-        rows = rows.select(duckdb.ConstantExpression(start).alias("month"), duckdb.StarExpression())
+        rows = rows.select(duckdb.ConstantExpression(start).alias(column), duckdb.StarExpression())
         if not keep:  # the table, empty
             rows.limit(0).to_table(table)
         elif n:
@@ -282,6 +306,25 @@ def _store_headlines(con, months) -> None:
         "select unnest($months::date[]) as month, unnest($figures::varchar[]) as figures",
         {"months": [m for m, _ in months], "figures": figures},
     )
+
+
+def _store_effect(con, last_day: date | None) -> None:
+    """The whole company's programs effect for the data's default period (the training page's first
+    view), computed from the rollups just built; none for an empty store."""
+    from dashboard import programs
+
+    kept = []
+    if last_day is not None:
+        period = programs.effect_period(last_day)
+        token = _building.set(True)
+        try:
+            result = programs.effect(_runner(con), Scope(*period), period)
+        finally:
+            _building.reset(token)
+        kept.append((*period, json.dumps({k: result[k] for k in ("gross_profit", "satisfaction")})))
+    con.execute("create or replace table rollup_effect_kept (date_from date, date_to date, measures varchar)")
+    if kept:
+        con.executemany("insert into rollup_effect_kept values (?, ?, ?)", kept)
 
 
 def _runner(con):
@@ -339,11 +382,21 @@ def usable(run, scope: Scope, periods: list[tuple[date, date]] | None = None) ->
     return whole_months_only(scope, periods) and ready(run)
 
 
+def whole_company(scope: Scope) -> bool:
+    """Whether no filter (nor a role's limit) narrows the company."""
+    given = scope.filter_params()
+    return not any(given[k] for k in ("stations", "routes", "btypes", "markets")) and given["customer"] is None
+
+
+def building() -> bool:
+    """Whether a refresh is computing the kept answers (which must not read themselves)."""
+    return _building.get()
+
+
 def company_months_cover(run, scope: Scope, periods: list[tuple[date, date]]) -> bool:
     """Whether the company-wide monthly rollups answer these periods: no filter (nor limit) narrows the
     company, each period is one calendar month, and every one of them was built (call after `ready`)."""
-    given = scope.filter_params()
-    if any(given[k] for k in ("stations", "routes", "btypes", "markets")) or given["customer"] is not None:
+    if not whole_company(scope):
         return False
     if not all(a.day == 1 and b == month_end(a) for a, b in periods):
         return False

@@ -83,8 +83,11 @@ def _monthly(run: Runner, scope: Scope) -> bool:
 
 
 def _query(run: Runner, name: str, scope: Scope) -> pd.DataFrame:
-    """A satisfaction query, from the rollups when the period ends on a month's last day."""
-    return run(f"{name}_monthly" if _monthly(run, scope) else name, scope_params(scope))
+    """A satisfaction query, from the rollups when the period ends on a month's last day (the answer
+    kept for the whole company's calendar month, where the rollups keep one)."""
+    if not _monthly(run, scope):
+        return run(name, scope_params(scope))
+    return rollups.answer(run, scope, f"{name}_monthly", scope_params(scope))
 
 
 def _summed(run: Runner, scope: Scope) -> bool:
@@ -154,7 +157,7 @@ def gather(run: Runner, scope: Scope, limits: Thresholds, points: bool = True) -
     (the map draws each; a province's 500,000 rows cost seconds to fetch and are never drawn). Off the
     rollups the customers are fetched anyway and summed here."""
     if _summed(run, scope):
-        summary = run("satisfaction/summary_monthly", scope_params(scope))
+        summary = _query(run, "satisfaction/summary", scope)
         small = points and summary["n_customers"].sum() <= maps.MAX_POINTS
         frame = customers(run, scope, limits, shops=False) if small else None
         return Surveyed(with_route_names(run, summary), frame)

@@ -61,9 +61,10 @@ def test_page_data_by_hand(fixture_run):
 def test_effect_groups(fixture_run):
     # first served: c1 residency 30 Sep (before the period: neither group), c2 ts1 10 Oct (served),
     # c4 guidance 10 Sep (neither); c5 and c6 never served (comparison); c3 is suspended (left out)
-    result = programs.effect(fixture_run, Scope(*OCT), OCT, window=1)
-    groups = result["customers"].set_index("customer_id")["is_treated"].to_dict()
+    customers = programs.effect_customers(fixture_run, Scope(*OCT), OCT, window=1)
+    groups = customers.set_index("customer_id")["is_treated"].to_dict()
     assert groups == {2: True, 5: False, 6: False}
+    result = programs.effect(fixture_run, Scope(*OCT), OCT, window=1)
     assert result["gross_profit"]["effect"] is None  # no months before/after for them: not computable
 
 

@@ -114,9 +114,11 @@ def test_the_rollups_are_what_the_pages_read(demo_con):
     # a whole month reads the rollup queries, a part of one the raw ones (else the tests above prove little)
     run = Recorder(demo_con)
     all_kpis(run, Scope(date(2026, 10, 1), date(2026, 10, 31)))
-    # the company's month: the staff inputs stored per month; a station's: built from the monthly rollups
-    assert {f"{name}_monthly" for name in MONTHLY if name != "staff/inputs"} <= set(run.names)
-    assert "staff/inputs_by_month" in run.names
+    # the company's month: the staff inputs and the dimension means stored per month; a station's: built
+    # from the monthly rollups
+    kept = ("staff/inputs", "satisfaction/dimension_means")
+    assert {f"{name}_monthly" for name in MONTHLY if name not in kept} <= set(run.names)
+    assert {"staff/inputs_by_month", "satisfaction/dimension_means_by_month"} <= set(run.names)
     assert not set(MONTHLY) & set(run.names)
     run.names.clear()
     all_kpis(run, Scope(date(2026, 10, 1), date(2026, 10, 31), stations=("GD",)))
@@ -184,7 +186,7 @@ def test_every_months_kept_answers_equal_the_raw_tables(demo_con):
             raw = store.run(demo_con, query, params_of(scope))
             pd.testing.assert_frame_equal(kept, raw, check_exact=True, obj=f"{query} {month}")
     assert run.names.count("overview/headlines_by_month") == 24
-    assert {run.names.count(f"{q}_by_month") for q in rollups.KEPT_ANSWERS} == {24}
+    assert {run.names.count(rollups.answer_query(q)) for q in rollups.KEPT_ANSWERS} == {24}
 
 
 def test_a_kept_answer_is_read_only_for_the_parameters_it_was_kept_for(demo_con):
@@ -214,10 +216,26 @@ def test_programs_effect_identical(demo_con, index):
     run = Recorder(demo_con)
     scope = demo_scopes(None)[index]
     for period in [(date(2026, 4, 1), date(2026, 6, 30)), (date(2026, 8, 1), date(2026, 8, 31))]:
+        fast, raw = both_ways(run, lambda r, period=period: programs.effect_customers(r, scope, period))
+        pd.testing.assert_frame_equal(fast, raw, check_exact=True)
         fast, raw = both_ways(run, lambda r, period=period: programs.effect(r, scope, period))
-        pd.testing.assert_frame_equal(fast["customers"], raw["customers"], check_exact=True)
-        assert (fast["gross_profit"], fast["satisfaction"]) == (raw["gross_profit"], raw["satisfaction"])
-    assert run.names.count("programs/effect_monthly") == run.names.count("programs/effect") == 2
+        assert fast == raw
+    assert run.names.count("programs/effect_monthly") == run.names.count("programs/effect") == 4
+    assert "programs/effect_kept" not in run.names or scope.filter_params() == demo_scopes(None)[0].filter_params()
+
+
+@pytest.mark.parametrize("index", range(10))
+def test_the_kept_effect_of_the_default_period_equals_the_raw_tables(demo_con, index):
+    # the training page's first view: the whole company's default period is read off rollup_effect_kept
+    run = Recorder(demo_con)
+    scope = demo_scopes(None)[index]
+    period = programs.effect_period(load_catalog(run).last_day)
+    fast, raw = both_ways(run, lambda r: programs.effect(r, scope, period))
+    assert fast == raw
+    kept = "programs/effect_kept" in run.names and "programs/effect_monthly" not in run.names
+    assert kept == rollups.whole_company(scope)
+    if kept:
+        assert fast["gross_profit"]["n_treated"] > 20 and fast["satisfaction"]["n_control"] > 200
 
 
 def test_an_effect_of_another_window_reads_the_raw_tables(demo_con):

@@ -1,6 +1,6 @@
 -- Active in-scope customers with no training attended in the 12 months up to $date_to, by route and id:
--- their ids (names, types, route and station come apart, from queries/customer/names.sql, for the rows
--- a table shows).
+-- their ids and routes (names, types and the route's and station's names come apart, from
+-- queries/customer/names.sql, for the rows a table shows).
 with
 
 period as (
@@ -26,7 +26,7 @@ trained as (
 -- ids alone, in the list's order: a province has 330,000 of them and the texts of each cost seconds;
 -- the rows a table shows (or a download) fetch theirs from queries/customer/names.sql
 final as (
-    select scoped.customer_id
+    select scoped.customer_id, scoped.route_id
     from scoped
     cross join period
     where scoped.status = 'active'
