@@ -385,7 +385,8 @@ def usable(run, scope: Scope, periods: list[tuple[date, date]] | None = None) ->
 def whole_company(scope: Scope) -> bool:
     """Whether no filter (nor a role's limit) narrows the company."""
     given = scope.filter_params()
-    return not any(given[k] for k in ("stations", "routes", "btypes", "markets")) and given["customer"] is None
+    narrowed = any(given[k] for k in ("stations", "routes", "btypes", "markets"))
+    return not narrowed and given["customer"] is None
 
 
 def building() -> bool:
