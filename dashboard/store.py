@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import re
-import warnings
 import weakref
 from dataclasses import dataclass
 from functools import cache
@@ -12,7 +11,6 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
-import pyarrow as pa
 
 ROOT = Path(__file__).resolve().parent.parent
 QUERIES_DIR = ROOT / "queries"
@@ -118,38 +116,6 @@ def run(con: duckdb.DuckDBPyConnection, name: str, params: dict | None = None) -
     check_params(query, params)
     cur = cursor(con)
     try:
-        return frame(cur.execute(query.sql, params))
+        return cur.execute(query.sql, params).df()
     finally:
         cur.close()
-
-
-# DuckDB warns that Arrow out of an executed (DB-API) result copies its rows; that copy is what `frame` below
-# takes, on purpose: for text it costs a third of `.df()`'s conversion (measured, province ticket list).
-warnings.filterwarnings("ignore", message="Arrow output on a DB-API result", category=UserWarning)
-
-
-def frame(cur: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """The executed query's result as `.df()` makes it, faster for long results: `.df()` builds a Python
-    string per text cell (a province month's 38,725 tickets: 350 ms of which 200 converting), so past the
-    first vector the text columns come by Arrow and the rest by DuckDB's own conversion (its dtypes)."""
-    first = cur.fetch_df_chunk(1)  # up to one vector (2,048 rows): most results end here
-    if len(first) < duckdb.__standard_vector_size__:
-        return first
-    rest = cur.to_arrow_table()  # the rows after the first vector
-    if not rest.num_rows:
-        return first
-    names = rest.column_names
-    text = [n for n, kind in zip(names, rest.schema.types, strict=True) if _is_text(kind)]
-    others = [n for n in names if n not in text]
-    parts = [cur.from_arrow(rest.select(others)).df()] if others else []
-    if text:
-        parts.append(rest.select(text).to_pandas())
-    rest = pd.concat(parts, axis=1)[names]
-    for name in names:  # an ENUM comes through Arrow as plain text: give it the first vector's categories
-        if isinstance(first[name].dtype, pd.CategoricalDtype):
-            rest[name] = rest[name].astype(first[name].dtype)
-    return pd.concat([first, rest], ignore_index=True)
-
-
-def _is_text(kind: pa.DataType) -> bool:
-    return pa.types.is_string(kind) or pa.types.is_large_string(kind) or pa.types.is_string_view(kind)
