@@ -1,0 +1,69 @@
+"""store.frame gives the DataFrame DuckDB's `.df()` gives, for short results (DuckDB's conversion) and long
+ones (text past the first vector by Arrow): the same values, dtypes and order, NULLs included."""
+
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+import pytest
+
+from dashboard import store
+
+# every kind of column the named queries return, with NULLs, text that is NULL throughout, and an enum
+SQL = """
+select
+    range as id,
+    case when range % 7 = 0 then null else range % 100 end::integer as maybe_int,
+    case when range % 5 = 0 then null else 'shop ' || range end as shop,
+    case when range % 3 = 0 then '固堤' when range % 3 = 1 then 'Hanting' else '' end as station,
+    null::varchar as nothing,
+    (range / 3.0)::decimal(12, 2) as yuan,
+    range * 0.1 as score,
+    range % 2 = 0 as flag,
+    case when range % 4 = 0 then null else range % 3 = 0 end as maybe_flag,
+    date '2026-01-01' + (range % 300)::integer as day,
+    timestamp '2026-01-01 08:00:00' + to_seconds(range) as at,
+    case when range % 11 = 0 then null else timestamp '2026-02-01' + to_minutes(range) end as maybe_at,
+    [range, range + 1] as pair,
+    {'a': range, 'b': 'x' || range} as thing,
+    (['Z', 'B', 'S'])[1 + range % 3]::enum ('Z', 'B', 'S') as btype
+from range($rows)
+order by id desc
+"""
+
+
+@pytest.mark.parametrize("rows", [0, 1, 2047, 2048, 2049, 5000, 70_001])
+def test_a_frame_equals_what_df_gives(rows):
+    con = duckdb.connect()
+    expected = con.execute(SQL, {"rows": rows}).df()
+    got = store.frame(con.cursor().execute(SQL, {"rows": rows}))
+    pd.testing.assert_frame_equal(got, expected, check_exact=True)
+
+
+def test_a_result_whose_chunks_are_not_full_vectors():
+    # a filter leaves chunks of ~683 rows: the first chunk is not the end of the result
+    con = duckdb.connect()
+    sql = "select range as id, 'n' || range as name from range(30000) where range % 3 = 0"
+    got = store.frame(con.cursor().execute(sql))
+    assert len(got) == 10_000
+    pd.testing.assert_frame_equal(got, con.execute(sql).df(), check_exact=True)
+
+
+def test_text_only_and_no_text_results():
+    con = duckdb.connect()
+    text, numbers = "select 'n' || range as name from range(6000)", "select range, range / 2 from range(6000)"
+    for sql in (text, numbers):
+        got = store.frame(con.cursor().execute(sql))
+        pd.testing.assert_frame_equal(got, con.execute(sql).df(), check_exact=True)
+
+
+def test_the_long_ticket_list_is_the_same_frame(demo_db):
+    # a named query through store.run: the demo's two years of tickets (3,721 rows), as the page reads them
+    con = store.connect(demo_db)
+    params = {"date_from": "2024-11-01", "date_to": "2026-12-31", "stations": [], "routes": [], "btypes": [],
+              "markets": [], "customer": None, "response_target_hours": 24.0,
+              "resolution_kinds": ["complaint"], "resolution_hours": [72.0]}  # fmt: skip
+    got = store.run(con, "tickets/list", params)
+    assert len(got) > duckdb.__standard_vector_size__
+    expected = con.execute(store.load_query("tickets/list").sql, params).df()
+    pd.testing.assert_frame_equal(got, expected, check_exact=True)
