@@ -258,6 +258,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
         pandas=not args.no_pandas,
         pandas_budget_gib=args.pandas_budget_gib,
         check_scopes=args.check_scopes,
+        filtered=not args.no_filtered,
         app=not args.no_app,
         concurrency=args.concurrency,
         threads=args.threads,
@@ -346,6 +347,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     bench.add_argument(
         "--check-scopes", type=int, default=9, help="scopes on which KPIs from rollups are compared (0: none)"
+    )
+    bench.add_argument(
+        "--no-filtered", action="store_true", help="skip the filtered views (a station, a route, a type)"
     )
     bench.add_argument("--no-app", action="store_true", help="skip the served app's cold start (browser)")
     bench.add_argument(

@@ -64,6 +64,13 @@ def test_bench_prints_a_table_and_json(fixture_db):
     assert data["rollups"]["ready"] and data["rollups"]["same"] and data["rollups"]["scopes"] == 4
     assert 0 < data["app"]["healthy_s"] <= data["app"]["first_paint_s"] <= data["app"]["first_page_done_s"]
     assert data["app"]["server_peak_rss_mib"] > 50 and "concurrency" not in data  # not in `make test`
+    # a station head's, a customer manager's and a business type's view of every page, timed
+    views = data["filtered"]["views"]
+    assert [v.split()[0] for v in views] == ["station", "route", "business"]
+    for times in views.values():
+        assert list(times) == [p.name for p in bench.PAGES] and min(times.values()) > 0
+    assert data["filtered"]["slowest"]["ms"] == max(t for times in views.values() for t in times.values())
+    assert "Filtered views" in table and "| station " in table
 
 
 @pytest.mark.parametrize("seed", [7])

@@ -15,6 +15,7 @@ import math
 import os
 import statistics
 import time
+from dataclasses import replace
 from functools import partial
 from pathlib import Path
 
@@ -22,7 +23,7 @@ from dashboard import rollups, store
 from dashboard.bench import naive
 from dashboard.bench.pages import PAGES, Page, scan_params
 from dashboard.catalog import load_catalog
-from dashboard.scope import default_scope
+from dashboard.scope import Limit, default_scope
 
 BENCH_DIR = store.ROOT / "data" / "bench"
 GIB = 2**30
@@ -252,6 +253,7 @@ def bench(
     pandas: bool = True,
     pandas_budget_gib: float = 6.0,
     check_scopes: int = 9,
+    filtered: bool = True,
     app: bool = True,
     concurrency: float = 0,
     threads: int = 30,
@@ -275,6 +277,8 @@ def bench(
         rows.append(row)
         print(f"  {page.name}: {row['median_ms']} ms", flush=True)
     extra = {}
+    if filtered:
+        extra["filtered"] = filtered_times(path, catalog, max(3, runs // 2))
     if check_scopes:
         extra["rollups"] = rollup_check(path, catalog, check_scopes)
     if app:
@@ -308,8 +312,50 @@ def bench(
     return {"table": "\n".join(lines), "json": out | extra}
 
 
+def filtered_views(catalog) -> dict[str, object]:
+    """The narrowed views people open most after the company's: a station head's own station, a customer
+    manager's own route (both as their role's limit), a business type across the company; the period is
+    the default one."""
+    scope = default_scope(catalog)
+    station = next(iter(catalog.stations))
+    route = catalog.routes_of([station])[0]
+    return {
+        f"station {station}": replace(scope, limit=Limit(stations=(station,))),
+        f"route {route}": replace(scope, limit=Limit(stations=(station,), routes=(route,))),
+        "business type B": replace(scope, btypes=("B",)),
+    }
+
+
+def filtered_times(path: Path, catalog, runs: int) -> dict:
+    """Each page's query-set median (warm, no result cache) for each filtered view, and the slowest."""
+    views = {name: {} for name in filtered_views(catalog)}
+    for name, scope in filtered_views(catalog).items():
+        for page in PAGES:
+            views[name][page.name] = _page_times(path, page, scope, catalog, runs)["median_ms"]
+    cells = [(v, p, ms) for v, pages in views.items() for p, ms in pages.items()]
+    view, page, ms = max(cells, key=lambda cell: cell[2])
+    return {"runs": runs, "views": views, "slowest": {"view": view, "page": page, "ms": ms}}
+
+
+def _filtered_table(filtered: dict) -> list[str]:
+    views = filtered["views"]
+    pages = list(next(iter(views.values())))
+    lines = ["| view | " + " | ".join(pages) + " |", "|" + " --- |" * (len(pages) + 1)]
+    lines += [f"| {v} | " + " | ".join(_fmt(t[p]) for p in pages) + " |" for v, t in views.items()]
+    s = filtered["slowest"]
+    return [
+        f"Filtered views: each page's query-set median, ms ({filtered['runs']} warm runs, no result cache):",
+        "",
+        *lines,
+        "",
+        f"- slowest filtered: {s['page']} at {s['view']}, {_fmt(s['ms'])} ms",
+    ]
+
+
 def _extra_lines(extra: dict) -> list[str]:
     lines = []
+    if "filtered" in extra:
+        lines += [*_filtered_table(extra["filtered"]), ""]
     if "rollups" in extra:
         r = extra["rollups"]
         verdict = "the same" if r["same"] else "DIFFERENT: " + "; ".join(r["differ"])

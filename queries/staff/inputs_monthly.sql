@@ -48,7 +48,9 @@ assigned_counts as (
     group by all
 ),
 
-activity as (
+-- materialized: the scope's customers cut rollup_staff_month in its scan; inlined, DuckDB 2.0 joined every
+-- customer's rows to `assigned` first (a station's 13 months at province: 2.3 s -> 0.16 s)
+activity as materialized (
     select period_months.period_no, rollup_staff_month.*
     from rollup_staff_month
     join period_months using (month)
