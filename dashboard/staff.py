@@ -87,13 +87,34 @@ def query_params(scope: Scope, periods: list[tuple[date, date]], settings_: dict
 
 
 def _inputs(run: Runner, scope: Scope, periods: list[tuple[date, date]], settings_: dict) -> pd.DataFrame:
-    """The inputs query: from the rollups when the periods are whole months, else from the raw tables."""
-    params = query_params(scope, periods, settings_)
-    if rollups.usable(run, scope, periods):
-        if rollups.company_months_cover(run, scope, periods):
-            return run("staff/inputs_by_month", {"period_starts": params["period_starts"]})
-        return run("staff/inputs_monthly", {k: v for k, v in params.items() if k != "checkin_m"})
-    return run("staff/inputs", params)
+    """The inputs query's frame for `periods` (period_no = 1.. in their order): the periods made of whole
+    months from the rollups, the others (a custom range, the one before it) from the raw tables."""
+    ready = rollups.ready(run)
+    monthly = [i for i, p in enumerate(periods) if ready and rollups.whole_months_only(scope, [p])]
+    others = [i for i in range(len(periods)) if i not in monthly]
+    parts = [
+        _inputs_of(run, scope, periods, picked, settings_, from_rollups=picked is monthly)
+        for picked in (monthly, others)
+        if picked
+    ]
+    if len(parts) == 1:
+        return parts[0]
+    return pd.concat(parts, ignore_index=True).sort_values(["period_no", "staff_id"], ignore_index=True)
+
+
+def _inputs_of(run, scope: Scope, periods: list, picked: list[int], settings_: dict, from_rollups: bool):
+    """The inputs of the periods at `picked`, all from the rollups or all raw, numbered as in `periods`."""
+    chosen = [periods[i] for i in picked]
+    params = query_params(scope, chosen, settings_)
+    if not from_rollups:
+        frame = run("staff/inputs", params)
+    elif rollups.company_months_cover(run, scope, chosen):
+        frame = run("staff/inputs_by_month", {"period_starts": params["period_starts"]})
+    else:
+        frame = run("staff/inputs_monthly", {k: v for k, v in params.items() if k != "checkin_m"})
+    if len(picked) < len(periods):
+        frame["period_no"] = frame["period_no"].map({n: i + 1 for n, i in enumerate(picked, start=1)})
+    return frame
 
 
 def ranked(inputs: pd.DataFrame, settings_: dict) -> pd.DataFrame:

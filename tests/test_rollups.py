@@ -319,6 +319,22 @@ def test_staff_page_inputs_identical(demo_con):
     pd.testing.assert_frame_equal(fast, raw, check_exact=True)
 
 
+@pytest.mark.parametrize("stations", [(), ("GD",)], ids=["company", "station"])
+def test_staff_inputs_of_a_custom_period_mix_the_rollups_and_the_raw_tables(demo_con, stations):
+    # a custom range and the one before it come from the raw tables, the trend months from the rollups:
+    # one frame, numbered in the periods' order, equal to the raw query of them all
+    run = Recorder(demo_con)
+    catalog = load_catalog(run)
+    scope = replace(Scope(date(2026, 10, 3), date(2026, 10, 28)), stations=stations)
+    fast, raw = both_ways(run, lambda r: staff.gather(r, scope, catalog.first_day).inputs)
+    pd.testing.assert_frame_equal(fast, raw, check_exact=True)
+    assert set(fast.period_no) == set(range(1, 2 + staff.TREND_MONTHS + 1)) and len(fast)
+    run.names.clear()
+    staff.gather(run, scope, catalog.first_day)
+    monthly = "staff/inputs_by_month" if not stations else "staff/inputs_monthly"
+    assert {"staff/inputs", monthly} <= set(run.names)
+
+
 def test_stale_or_missing_rollups_are_not_read(fixture_db, tmp_path):
     path = tmp_path / "stale.duckdb"
     shutil.copy(fixture_db, path)

@@ -19,11 +19,6 @@ bounded as (
     from periods
 ),
 
-span as (
-    select min(date_from) as first_day, max(date_to) as last_day, max(end_ts) as end_ts
-    from bounded
-),
-
 scoped as (
     select customer_id, route_id, opened_on, status
     from scoped_customers($stations::varchar[], $routes::varchar[], $btypes::varchar[], $markets::varchar[], $customer::bigint)
@@ -54,13 +49,25 @@ plans as (
     from visit_plans
     join scoped using (customer_id)
     join bounded on visit_plans.planned_on between bounded.date_from and bounded.date_to
-    where visit_plans.planned_on between (select first_day from span) and (select last_day from span)
+    where visit_plans.planned_on between list_min($period_starts::date[]) and list_max($period_ends::date[])
 ),
 
 plan_counts as (
     select period_no, staff_id, count(*) as planned
     from plans
     group by all
+),
+
+-- materialized, and the span's bounds as constants of the parameters (not subqueries over `bounded`): the
+-- scope's visits are cut in the scan; otherwise DuckDB 2.0 joined every visit of the span to the periods
+-- first (a province station's custom period: 4.4 s -> 0.3 s)
+scoped_visits as materialized (
+    select visits.*
+    from visits
+    semi join scoped using (customer_id)
+    where visits.kind in ('routine', 'joint')
+      and visits.started_at >= list_min($period_starts::date[])
+      and visits.started_at < (list_max($period_ends::date[]) + interval 1 day)::timestamp
 ),
 
 done as (
@@ -74,19 +81,18 @@ done as (
         visits.checkin_distance_m,
         visits.tasks_required,
         visits.tasks_done
-    from visits
-    join scoped using (customer_id)
+    from scoped_visits as visits
     join bounded on visits.started_at >= bounded.date_from and visits.started_at < bounded.end_ts
-    where visits.kind in ('routine', 'joint')
-      and visits.started_at >= (select first_day from span) and visits.started_at < (select end_ts from span)
 ),
 
 inspector_days as (
     select distinct visits.customer_id, visits.started_at::date as visited_on
     from visits
     join staff using (staff_id)
+    semi join scoped using (customer_id)
     where visits.kind = 'joint' and staff.role = 'inspector'
-      and visits.started_at >= (select first_day from span) and visits.started_at < (select end_ts from span)
+      and visits.started_at >= list_min($period_starts::date[])
+      and visits.started_at < (list_max($period_ends::date[]) + interval 1 day)::timestamp
 ),
 
 done_flagged as (
@@ -130,8 +136,8 @@ latest_surveys as (
     join bounded using (period_no)
     where surveys.surveyed_on <= bounded.date_to
       and surveys.surveyed_on > bounded.date_to - interval 12 month
-      and surveys.surveyed_on > (select first_day from span) - interval 13 month
-      and surveys.surveyed_on <= (select last_day from span)
+      and surveys.surveyed_on > list_min($period_starts::date[]) - interval 13 month
+      and surveys.surveyed_on <= list_max($period_ends::date[])
     qualify row_number() over (
         partition by assigned.period_no, assigned.staff_id, surveys.customer_id
         order by surveys.surveyed_on desc, surveys.survey_id desc
@@ -159,8 +165,8 @@ judged_tickets as (
     join bounded using (period_no)
     left join targets using (kind)
     where tickets.received_at >= bounded.date_from and tickets.received_at < bounded.end_ts
-      and tickets.received_at >= (select first_day from span)
-      and tickets.received_at < (select end_ts from span)
+      and tickets.received_at >= list_min($period_starts::date[])
+      and tickets.received_at < (list_max($period_ends::date[]) + interval 1 day)::timestamp
 ),
 
 ticket_counts as (
