@@ -40,8 +40,8 @@ def kpis_from(row: dict) -> dict:
 
 
 def program_kpis(run: Runner, scope: Scope) -> dict:
-    """Every `training.*` and `residency.*` KPI for one scope (`python -m dashboard kpis`)."""
-    return kpis_from(run("programs/kpis", scope.params()).to_dict("records")[0])
+    """Every `training.*` and `residency.*` KPI for one scope (`python -m dashboard kpis`, the page)."""
+    return kpis_from(rollups.answer(run, scope, "programs/kpis", scope.params()).to_dict("records")[0])
 
 
 def effect_period(last_day: date, window: int = WINDOW_MONTHS, months: int = EFFECT_MONTHS) -> tuple:
@@ -105,10 +105,13 @@ class ProgramData:
 def gather(run: Runner, scope: Scope, period: tuple[date, date]) -> ProgramData:
     """Run every query of the page (the page with the cached runner, the bench without)."""
     params = scope.params()
-    kept = lambda query: rollups.answer(run, scope, query, params)  # noqa: E731  (the company's months)
+
+    def kept(query: str) -> pd.DataFrame:  # the company's months: the answers kept at refresh
+        return rollups.answer(run, scope, query, params)
+
     return ProgramData(
         scope=scope,
-        kpis=kpis_from(kept("programs/kpis").to_dict("records")[0]),
+        kpis=program_kpis(run, scope),
         training_by=kept("programs/training_by"),
         untrained=kept("programs/untrained"),
         residencies=kept("programs/residencies"),

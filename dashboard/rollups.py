@@ -296,11 +296,8 @@ def _store_headlines(con, months) -> None:
     from dashboard import overview
 
     run = _runner(con)
-    token = _building.set(True)
-    try:
+    with _computing():
         figures = [json.dumps(overview.area_figures(run, Scope(a, b))) for a, b in months]
-    finally:
-        _building.reset(token)
     con.execute(
         "create or replace table rollup_headlines_month as "
         "select unnest($months::date[]) as month, unnest($figures::varchar[]) as figures",
@@ -316,11 +313,8 @@ def _store_effect(con, last_day: date | None) -> None:
     kept = []
     if last_day is not None:
         period = programs.effect_period(last_day)
-        token = _building.set(True)
-        try:
+        with _computing():
             result = programs.effect(_runner(con), Scope(*period), period)
-        finally:
-            _building.reset(token)
         kept.append((*period, json.dumps({k: result[k] for k in ("gross_profit", "satisfaction")})))
     con.execute("create or replace table rollup_effect_kept (date_from date, date_to date, measures varchar)")
     if kept:
@@ -349,6 +343,17 @@ def _store(con, table: str, query: str, params: dict) -> None:
 
 def _count(con, table: str) -> int:
     return con.table(table).aggregate("count(*)").fetchall()[0][0]
+
+
+@contextmanager
+def _computing():
+    """Within this block the refresh computes kept answers: the rollups just built count as ready, and no
+    kept answer is read (see `building`)."""
+    token = _building.set(True)
+    try:
+        yield
+    finally:
+        _building.reset(token)
 
 
 @contextmanager
