@@ -132,16 +132,26 @@ joined as (
         case when (select min(month) from customer_monthly) <= $ly_from::date
             then coalesce(profit.gross_profit_last_year_yuan, 0) end as gross_profit_last_year_yuan
     from keyed
+    -- a grouping row's unit and id as two equalities (hash joins): a `case` on both sides made each join a
+    -- nested loop over every pair of units (a province's 13,728: 2.8 s -> 0.4 s)
     left join satisfaction
-        on keyed.unit_id = case keyed.unit when 'station' then satisfaction.station_id else satisfaction.route_id end
-    left join plans on keyed.unit_id = case keyed.unit when 'station' then plans.station_id else plans.route_id end
-    left join done on keyed.unit_id = case keyed.unit when 'station' then done.station_id else done.route_id end
+        on keyed.unit = if(satisfaction.station_id is null, 'route', 'station')
+        and keyed.unit_id = coalesce(satisfaction.station_id, satisfaction.route_id)
+    left join plans
+        on keyed.unit = if(plans.station_id is null, 'route', 'station')
+        and keyed.unit_id = coalesce(plans.station_id, plans.route_id)
+    left join done
+        on keyed.unit = if(done.station_id is null, 'route', 'station')
+        and keyed.unit_id = coalesce(done.station_id, done.route_id)
     left join trained
-        on keyed.unit_id = case keyed.unit when 'station' then trained.station_id else trained.route_id end
+        on keyed.unit = if(trained.station_id is null, 'route', 'station')
+        and keyed.unit_id = coalesce(trained.station_id, trained.route_id)
     left join residency
-        on keyed.unit_id = case keyed.unit when 'station' then residency.station_id else residency.route_id end
+        on keyed.unit = if(residency.station_id is null, 'route', 'station')
+        and keyed.unit_id = coalesce(residency.station_id, residency.route_id)
     left join profit
-        on keyed.unit_id = case keyed.unit when 'station' then profit.station_id else profit.route_id end
+        on keyed.unit = if(profit.station_id is null, 'route', 'station')
+        and keyed.unit_id = coalesce(profit.station_id, profit.route_id)
 ),
 
 final as (
