@@ -34,12 +34,20 @@ targets as (
         unnest($resolution_hours::double[]) as target_hours
 ),
 
-assigned as (
-    select bounded.period_no, routes.customer_manager_id as staff_id, scoped.customer_id
+-- the scope's active customers and their manager: a customer is assigned in a period opened by its end.
+-- Each source below joins these (one row a customer) and checks that, rather than joining `assigned` (one
+-- row a customer and period: a province's business type over 13 periods, 900,000 rows as a hash table)
+managed as (
+    select scoped.customer_id, scoped.opened_on, routes.customer_manager_id as staff_id
     from scoped
     join routes using (route_id)
-    cross join bounded
-    where scoped.status = 'active' and scoped.opened_on <= bounded.date_to
+    where scoped.status = 'active'
+),
+
+assigned as (
+    select bounded.period_no, managed.staff_id, managed.customer_id
+    from managed
+    join bounded on managed.opened_on <= bounded.date_to
 ),
 
 assigned_counts as (
@@ -64,7 +72,8 @@ activity_counts as (
         sum(activity.planned)::bigint as planned,
         sum(activity.done)::bigint as done,
         count(distinct activity.customer_id) filter (
-            where activity.done > 0 and assigned.customer_id is not null
+            where activity.done > 0
+                and managed.staff_id = activity.staff_id and managed.opened_on <= bounded.date_to
         ) as visited,
         sum(activity.on_plan)::bigint as on_plan,
         sum(activity.visit_seconds) / 3600.0 as visit_hours,
@@ -74,9 +83,8 @@ activity_counts as (
         sum(activity.joint)::bigint as joint,
         sum(activity.joint_with_inspector)::bigint as joint_with_inspector
     from activity
-    left join assigned
-        on assigned.period_no = activity.period_no and assigned.staff_id = activity.staff_id
-        and assigned.customer_id = activity.customer_id
+    join bounded using (period_no)
+    left join managed using (customer_id)
     group by all
 ),
 
@@ -84,21 +92,21 @@ satisfaction as (
     -- the filter keeps DuckDB's own decimal average, as in the raw query (next to a count(*) DuckDB
     -- would rewrite it as sum / count, which can differ in the last bit)
     select
-        assigned.period_no,
-        assigned.staff_id,
+        bounded.period_no,
+        managed.staff_id,
         count(*) as surveyed,
         avg(latest.overall) filter (where latest.overall is not null)::double as satisfaction_mean
-    from assigned
-    join bounded using (period_no)
-    join rollup_survey_month as latest
-        on latest.customer_id = assigned.customer_id and latest.month = bounded.last_month
+    from rollup_survey_month as latest
+    join bounded on latest.month = bounded.last_month
+    join managed using (customer_id)
+    where managed.opened_on <= bounded.date_to
     group by all
 ),
 
 judged_tickets as (
     select
-        assigned.period_no,
-        assigned.staff_id,
+        bounded.period_no,
+        managed.staff_id,
         targets.target_hours,
         case
             when tickets.resolved_at < bounded.end_ts
@@ -106,10 +114,10 @@ judged_tickets as (
         end as resolution_hours,
         date_diff('second', tickets.received_at, bounded.end_ts) / 3600.0 as age_hours
     from tickets
-    join assigned using (customer_id)
-    join bounded using (period_no)
+    join managed using (customer_id)
+    join bounded on tickets.received_at >= bounded.date_from and tickets.received_at < bounded.end_ts
     left join targets using (kind)
-    where tickets.received_at >= bounded.date_from and tickets.received_at < bounded.end_ts
+    where managed.opened_on <= bounded.date_to
 ),
 
 ticket_counts as (
@@ -131,35 +139,42 @@ profit_months as (
     from bounded
 ),
 
+-- materialized: the months' rows of the scope's customers first (inlined, DuckDB 2.0 built a table of
+-- every customer and period-month and probed it with every row of customer_monthly)
+profit_rows as materialized (
+    select m.customer_id, m.month, m.tobacco_gross_profit_yuan + m.nontobacco_gross_profit_yuan as gp
+    from customer_monthly as m
+    semi join managed using (customer_id)
+    where m.month between list_min($previous_starts::date[]) and list_max($period_ends::date[])
+),
+
 profit as (
     select
-        assigned.period_no,
-        assigned.staff_id,
-        sum(m.tobacco_gross_profit_yuan + m.nontobacco_gross_profit_yuan) filter (
-            where not profit_months.is_previous
-        )::double as gp_yuan,
-        sum(m.tobacco_gross_profit_yuan + m.nontobacco_gross_profit_yuan) filter (
-            where profit_months.is_previous
-        )::double as gp_previous_yuan
-    from customer_monthly as m
+        profit_months.period_no,
+        managed.staff_id,
+        sum(m.gp) filter (where not profit_months.is_previous)::double as gp_yuan,
+        sum(m.gp) filter (where profit_months.is_previous)::double as gp_previous_yuan
+    from profit_rows as m
+    join managed using (customer_id)
     join profit_months using (month)
-    join assigned on assigned.period_no = profit_months.period_no and assigned.customer_id = m.customer_id
+    join bounded using (period_no)
+    where managed.opened_on <= bounded.date_to
     group by all
 ),
 
 trained_customers as (
-    select assigned.period_no, assigned.staff_id, training_attendance.customer_id
+    select bounded.period_no, managed.staff_id, training_attendance.customer_id
     from training_attendance
     join training_sessions using (session_id)
-    join assigned using (customer_id)
-    join bounded using (period_no)
-    where training_sessions.held_on between bounded.date_from and bounded.date_to
+    join managed using (customer_id)
+    join bounded on training_sessions.held_on between bounded.date_from and bounded.date_to
+    where managed.opened_on <= bounded.date_to
     union
-    select assigned.period_no, assigned.staff_id, residencies.customer_id
+    select bounded.period_no, managed.staff_id, residencies.customer_id
     from residencies
-    join assigned using (customer_id)
-    join bounded using (period_no)
-    where residencies.start_on between bounded.date_from and bounded.date_to
+    join managed using (customer_id)
+    join bounded on residencies.start_on between bounded.date_from and bounded.date_to
+    where managed.opened_on <= bounded.date_to
 ),
 
 trained as (
