@@ -99,11 +99,12 @@ def fmt_delta(value, kind: str = "count", lang: str = DEFAULT_LANG) -> str:
     if _missing(value):
         return ""
     shown = round(100 * value, 1) if kind == "pct" else round(value, 1) if kind == "points" else value
+    shown += 0.0  # a fall that rounds to -0.0 reads as no change: 0.0, not "-0.0"
     sign = "+" if shown > 0 else ""  # a change that rounds to zero carries no sign (and no arrow)
     if kind == "pct":
         return f"{sign}{shown:.1f} pp" if lang == "en" else f"{sign}{shown:.1f} 个百分点"
     if kind == "points":
-        return f"{sign}{abs(shown) if shown == 0 else shown:.1f}"
+        return f"{sign}{shown:.1f}"
     return sign + fmt_count(value, lang)
 
 

@@ -261,7 +261,10 @@ def fmt_change(now, before, kind: str, lang: str) -> str | None:
     if now is None or before is None or pd.isna(now) or pd.isna(before):
         return None
     if kind == "yuan":
-        return None if not before else ("+" if now > before else "") + fmt_pct(now / before - 1)
+        if not before:
+            return None
+        change = round(now / before - 1, 3) + 0.0  # as shown (0.1 %), and -0.0 as no change
+        return ("+" if change > 0 else "") + fmt_pct(change)
     delta_kind = {"pct": "pct", "points": "points", "days": "points"}.get(kind, "count")
     return fmt_delta(now - before, delta_kind, lang)
 

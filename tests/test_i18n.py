@@ -84,6 +84,10 @@ def test_fmt_delta_and_pct():
     assert i18n.fmt_delta(None) == ""
     assert i18n.fmt_delta(0.04, "points") == "0.0"  # rounds to zero: no sign, so no arrow either
     assert i18n.fmt_delta(-0.04, "points") == "0.0"
+    # a share that fell by less than 0.05 pp: no change, not a red "-0.0" (the overview showed one)
+    assert i18n.fmt_delta(-0.0004, "pct", "zh") == "0.0 个百分点"
+    assert i18n.fmt_delta(-0.0004, "pct", "en") == "0.0 pp"
+    assert i18n.fmt_delta(0.0006, "pct", "en") == "+0.1 pp"
 
 
 def test_locale_files_merge_and_refuse_duplicates():

@@ -193,3 +193,11 @@ def test_unit_level_follows_the_drill():
     assert overview.unit_level(OCT) == "station"
     assert overview.unit_level(replace(OCT, stations=("S1",))) == "route"
     assert overview.unit_level(replace(OCT, routes=("R1",))) == "route"
+
+
+def test_a_change_that_rounds_to_zero_reads_as_no_change():
+    # a tiny fall must not show as a red "-0.0" on a card (it did, on a station's visits vs plan)
+    assert overview.fmt_change(0.9480, 0.9484, "pct", "zh") == "0.0 个百分点"
+    assert overview.fmt_change(100.0, 100.04, "yuan", "en") == "0.0%"
+    assert overview.fmt_change(102.0, 100.0, "yuan", "en") == "+2.0%"
+    assert overview.fmt_change(97.0, 100.0, "yuan", "en") == "-3.0%"
