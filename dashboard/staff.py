@@ -112,8 +112,9 @@ def _inputs_of(run, scope: Scope, periods: list, picked: list[int], settings_: d
         frame = run("staff/inputs_by_month", {"period_starts": params["period_starts"]})
     else:
         frame = run("staff/inputs_monthly", {k: v for k, v in params.items() if k != "checkin_m"})
-    if len(picked) < len(periods):
-        frame["period_no"] = frame["period_no"].map({n: i + 1 for n, i in enumerate(picked, start=1)})
+    if len(picked) < len(periods):  # a new frame: `run` may hand back a cached one
+        numbers = {n: i + 1 for n, i in enumerate(picked, start=1)}
+        frame = frame.assign(period_no=frame["period_no"].map(numbers))
     return frame
 
 
