@@ -77,6 +77,16 @@ UNIT_COUNTS = {
 TREND_COLUMNS = {k: v for k, v in UNIT_MEASURES.items() if k != "gross_profit_yoy"} | {
     "gross_profit_yuan": "customers.gross_profit_yuan"
 }
+# ... and the context row's counts (dashboard/cards.py): with the headline figures, all that a period
+# compared with shows, so a month's period before and last year's are two rows of the trend query.
+TREND_COUNTS = {
+    "customers_in_scope": "customers.in_scope",
+    "tickets_received": "tickets.received",
+    "visits_done": "visits.done",
+    "training_sessions": "training.sessions",
+    "residency_stores": "residency.stores",
+}
+COUNT_KPIS = {*TREND_COUNTS.values(), "nine_grid.slow_sellers"}
 
 
 def targets() -> dict[str, tuple[str, float]]:
@@ -147,15 +157,26 @@ def trend(run: Runner, scope: Scope, months: list[date], composite: dict | None 
         frame = run("overview/trend_by_month", {"months": months})
     else:
         frame = run("overview/trend_monthly", params)  # months are whole
-    frame = frame.set_index("month").rename(columns=TREND_COLUMNS)
+    frame = frame.set_index("month").rename(columns=TREND_COLUMNS | TREND_COUNTS)
     frame.index = [pd.Timestamp(m).date() for m in frame.index]
-    frame = frame[list(TREND_COLUMNS.values())].astype("float64")
+    frame = frame[[*TREND_COLUMNS.values(), *TREND_COUNTS.values()]].astype("float64")
     if composite is None:
         composite = staff.composite_means(run, scope, spans)
     frame["staff.composite_mean"] = pd.Series({m: composite[(m, e)] for m, e in spans}, dtype="float64")
     slow = nine_grid.monthly_slow_sellers(run, scope, months)
     frame["nine_grid.slow_sellers"] = pd.Series(slow, dtype="float64")
     return frame
+
+
+def month_figures(trend_frame: pd.DataFrame, month: date) -> dict:
+    """A month's row of the trend as the area functions give its figures (counts whole, None for none)."""
+    row = {name: plain(value) for name, value in trend_frame.loc[month].items()}
+    return {k: int(v) if k in COUNT_KPIS and v is not None else v for k, v in row.items()}
+
+
+def one_month(scope: Scope) -> bool:
+    """Whether the period is one calendar month (its period before and last year's are months too)."""
+    return scope.date_from.day == 1 and scope.date_to == month_end(scope.date_from)
 
 
 def unit_level(scope: Scope) -> str:
@@ -354,20 +375,32 @@ def gather(run: Runner, scope: Scope, first_day: date | None = None) -> Overview
     previous, last_year = scope.previous(), scope.last_year()
     compared = [s for s in (previous, last_year) if _comparable(s, first_day)]
     months = trend_months(scope, first_day)
+    # a month's period before and last year's are rows of the trend (what the cards show of them), not
+    # each area's queries again; other periods ask the areas
+    in_trend = one_month(scope)
+    asked = sorted({*months, *(s.date_from for s in compared if in_trend)})
     # the staff composite of every period asked for, in one inputs query
     composite = staff.composite_means(
-        run, scope, [_span(scope), *map(_span, compared), *((m, month_end(m)) for m in months)]
+        run, scope, [_span(scope), *map(_span, compared), *((m, month_end(m)) for m in asked)]
     )
     current = headline_kpis(run, scope, composite)
-    blank = dict.fromkeys(current)
+    every_month = trend(run, scope, asked, composite)
+
+    def figures_of(period: Scope) -> dict:
+        if period not in compared:
+            return dict.fromkeys(current)
+        if in_trend:
+            return month_figures(every_month, period.date_from)
+        return headline_kpis(run, period, composite)
+
     every = units(run, scope)
     ranked = pd.concat([judged(every[every.unit == level]) for level in ("station", "route")])
     return OverviewData(
         scope=scope,
         current=current,
-        previous=headline_kpis(run, previous, composite) if previous in compared else blank,
-        last_year=headline_kpis(run, last_year, composite) if last_year in compared else blank,
-        trend=trend(run, scope, months, composite),
+        previous=figures_of(previous),
+        last_year=figures_of(last_year),
+        trend=every_month.loc[months],
         units=ranked.reset_index(drop=True),
     )
 

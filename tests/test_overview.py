@@ -133,8 +133,26 @@ def test_sparkline_points_equal_each_months_kpis(which, run, demo_run):
     trend = overview.trend(runner, OCT, months)
     for month in months:
         expected = overview.headline_kpis(runner, Scope(month, month_end(month)))
-        for h in overview.HEADLINES:
-            assert _same(trend.loc[month, h.kpi], expected[h.kpi]), (month, h.kpi)
+        for name in [*(h.kpi for h in overview.HEADLINES), *overview.TREND_COUNTS.values()]:
+            assert _same(trend.loc[month, name], expected[name]), (month, name)
+
+
+@pytest.mark.parametrize("which", ["fixture", "demo"])
+def test_a_months_period_before_and_last_year_are_its_trend_rows(which, run, demo_run):
+    # what the cards and the context row compare with: the same values and types as the area functions
+    # give for those months, for the company, a station, a route and a business type
+    runner, first_day = (run, date(2025, 10, 1)) if which == "fixture" else (demo_run, date(2024, 11, 1))
+    narrowed = [{}, {"stations": ("GD" if which == "demo" else "S1",)}, {"btypes": ("B",)}]
+    narrowed += [{"routes": ("GD03",)}] if which == "demo" else []
+    for given in narrowed:
+        scope = replace(OCT, **given)
+        data = overview.gather(runner, scope, first_day)
+        for shown, period in ((data.previous, scope.previous()), (data.last_year, scope.last_year())):
+            expected = overview.headline_kpis(runner, period)
+            assert set(shown) == {*(h.kpi for h in overview.HEADLINES), *overview.TREND_COUNTS.values()}
+            for name, value in shown.items():
+                assert _same(value, expected[name]) and type(value) is type(expected[name]), (given, name)
+        assert list(data.trend.index) == overview.trend_months(scope, first_day)  # 12 months, no more
 
 
 def test_trend_months_stop_at_the_data_start():

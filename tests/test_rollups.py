@@ -169,6 +169,9 @@ def test_the_overview_reads_the_rollups(demo_con):
     assert {"tickets/kpis", "tickets/ranking", "overview/kpis_monthly"} <= names
     assert not {"overview/trend_by_month", "overview/units_by_month", "staff/inputs_by_month"} & names
     assert not {"overview/headlines_by_month", "tickets/ranking_by_month"} & names
+    # each area's queries once, for the month itself: the month before and last year's are trend rows
+    asked = [name for name in run.names if not name.startswith("rollups/")]
+    assert len(asked) == len(set(asked)) == 10, sorted(asked)
 
 
 def test_every_months_kept_answers_equal_the_raw_tables(demo_con):

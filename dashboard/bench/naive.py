@@ -13,6 +13,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
+from dashboard import overview as overview_area
 from dashboard import staff as staff_area
 from dashboard import tickets as tickets_area
 from dashboard.metrics import km, three_labor
@@ -171,7 +172,8 @@ def overview_kpis(f: dict, scope: Scope) -> dict:
 def overview_page(f: dict, scope: Scope, first_day: date) -> dict:
     """The overview's headline figures of kpis.overview for the period, the one before and last year's
     (a part of what the page shows: its sparklines, ranking and the other areas' cards are not redone
-    here, so the pandas time is an underestimate)."""
+    here, so the pandas time is an underestimate); of the periods compared with, what the cards show."""
+    shown = {h.kpi for h in overview_area.HEADLINES} | set(overview_area.TREND_COUNTS.values())
     out = {}
     for name, period in (
         ("current", scope),
@@ -183,7 +185,8 @@ def overview_page(f: dict, scope: Scope, first_day: date) -> dict:
             figures["visits.done_rate"] = (
                 figures["visits.done"] / figures["visits.planned"] if figures["visits.planned"] else None
             )
-            out |= {f"{name}.{k}": v for k, v in figures.items()}
+            kept = figures if name == "current" else {k: v for k, v in figures.items() if k in shown}
+            out |= {f"{name}.{k}": v for k, v in kept.items()}
     return out
 
 

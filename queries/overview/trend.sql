@@ -1,6 +1,7 @@
 -- The overview's sparklines: its SQL-computed target measures for each calendar month in $months
 -- (first days), each month as a period of its own by the KPI definitions of DESIGN.md section 5
--- (tickets received in the month judged as of the start of the next month). One row per month.
+-- (tickets received in the month judged as of the start of the next month), and the counts of the
+-- context row, for a month that is the period before or last year's. One row per month.
 with
 
 months as (
@@ -11,7 +12,7 @@ months as (
 ),
 
 scoped as (
-    select customer_id, opened_on, status
+    select customer_id, station_id, opened_on, status
     from scoped_customers(
         $stations::varchar[], $routes::varchar[], $btypes::varchar[], $markets::varchar[], $customer::bigint
     )
@@ -68,7 +69,8 @@ ticket_rates as (
             where resolution_hours <= target_hours or resolution_hours > target_hours
                or (resolution_hours is null and age_hours > target_hours)
         ), 0) as resolution_sla_rate,
-        count(*) filter (where is_closed_loop) / count(*) as closed_loop_rate
+        count(*) filter (where is_closed_loop) / count(*) as closed_loop_rate,
+        count(*) as tickets_received
     from received
     group by month
 ),
@@ -99,18 +101,29 @@ trained as (
     group by months.month
 ),
 
-active as (
-    select months.month, count(*) as customers_active
+customer_counts as (
+    select
+        months.month,
+        count(*) as customers_in_scope,
+        count(*) filter (where scoped.status = 'active') as customers_active
     from scoped
     join months on scoped.opened_on <= months.month_last
-    where scoped.status = 'active'
+    group by months.month
+),
+
+sessions as (
+    select months.month, count(*) as training_sessions
+    from training_sessions
+    join (select distinct station_id from scoped) using (station_id)
+    join months on training_sessions.held_on between months.month and months.month_last
     group by months.month
 ),
 
 residency as (
     select
         months.month,
-        sum(residencies.days) / count(distinct residencies.staff_id) as residency_avg_days_per_staff
+        sum(residencies.days) / count(distinct residencies.staff_id) as residency_avg_days_per_staff,
+        count(distinct residencies.customer_id) as residency_stores
     from residencies
     join scoped using (customer_id)
     join months on residencies.start_on between months.month and months.month_last
@@ -136,16 +149,24 @@ final as (
         ticket_rates.resolution_sla_rate,
         ticket_rates.closed_loop_rate,
         coalesce(done.visits_done, 0) / nullif(plans.visits_planned, 0) as visits_done_rate,
-        coalesce(trained.customers_reached, 0) / nullif(active.customers_active, 0) as training_coverage,
+        coalesce(trained.customers_reached, 0) / nullif(customer_counts.customers_active, 0)
+            as training_coverage,
         residency.residency_avg_days_per_staff,
-        coalesce(profit.gross_profit_yuan, 0) as gross_profit_yuan
+        coalesce(profit.gross_profit_yuan, 0) as gross_profit_yuan,
+        -- the context row's counts (the month as the period before, beside the headline figures)
+        coalesce(customer_counts.customers_in_scope, 0) as customers_in_scope,
+        coalesce(ticket_rates.tickets_received, 0) as tickets_received,
+        coalesce(done.visits_done, 0) as visits_done,
+        coalesce(sessions.training_sessions, 0) as training_sessions,
+        coalesce(residency.residency_stores, 0) as residency_stores
     from months
     left join satisfaction using (month)
     left join ticket_rates using (month)
     left join plans using (month)
     left join done using (month)
     left join trained using (month)
-    left join active using (month)
+    left join customer_counts using (month)
+    left join sessions using (month)
     left join residency using (month)
     left join profit using (month)
 )
