@@ -359,9 +359,10 @@ def test_stale_or_missing_rollups_are_not_read(fixture_db, tmp_path):
         Scope(date(2026, 10, 1), date(2026, 10, 31)),
         replace(Scope(date(2026, 10, 1), date(2026, 10, 31)), stations=("GD",)),
         replace(Scope(date(2026, 10, 1), date(2026, 10, 31)), limit=Limit(stations=("HT",))),
+        replace(Scope(date(2026, 10, 1), date(2026, 10, 31)), btypes=("B",), markets=("X",)),
         Scope(date(2024, 11, 1), date(2024, 11, 30)),  # the first month: no month before it
     ],
-    ids=["company", "station", "station-head", "first-month"],
+    ids=["company", "station", "station-head", "type-and-market", "first-month"],
 )
 def test_the_staff_inputs_of_every_month_are_the_same_three_ways(demo_con, scope):
     # the three-labor inputs of the overview's periods: stored per month (company-wide), built from the
@@ -378,4 +379,4 @@ def test_the_staff_inputs_of_every_month_are_the_same_three_ways(demo_con, scope
     used = staff._inputs(run, scope, periods, staff.conf())
     pd.testing.assert_frame_equal(used, raw, check_exact=True)
     stored = "staff/inputs_by_month" in run.names
-    assert stored == (scope.stations == () and scope.limit is None)
+    assert stored == rollups.whole_company(scope)

@@ -88,18 +88,28 @@ activity_counts as (
     group by all
 ),
 
+-- Below, each source's rows of the scope are first taken with their customer's manager and opening day (a
+-- row a source row) and only then matched to the periods. Joined three ways, DuckDB 2.0 paired every
+-- customer with every period first (a province's business type: 1.2 M pairs as the build side of each
+-- source's join, and 16.5 M rows out of the profit's).
+survey_rows as materialized (
+    select latest.month, latest.overall, managed.staff_id, managed.opened_on
+    from rollup_survey_month as latest
+    join managed using (customer_id)
+    where latest.month in (select last_month from bounded)
+),
+
 satisfaction as (
     -- the filter keeps DuckDB's own decimal average, as in the raw query (next to a count(*) DuckDB
     -- would rewrite it as sum / count, which can differ in the last bit)
     select
         bounded.period_no,
-        managed.staff_id,
+        latest.staff_id,
         count(*) as surveyed,
         avg(latest.overall) filter (where latest.overall is not null)::double as satisfaction_mean
-    from rollup_survey_month as latest
+    from survey_rows as latest
     join bounded on latest.month = bounded.last_month
-    join managed using (customer_id)
-    where managed.opened_on <= bounded.date_to
+    where latest.opened_on <= bounded.date_to
     group by all
 ),
 
@@ -142,39 +152,48 @@ profit_months as (
 -- materialized: the months' rows of the scope's customers first (inlined, DuckDB 2.0 built a table of
 -- every customer and period-month and probed it with every row of customer_monthly)
 profit_rows as materialized (
-    select m.customer_id, m.month, m.tobacco_gross_profit_yuan + m.nontobacco_gross_profit_yuan as gp
+    select
+        m.month,
+        m.tobacco_gross_profit_yuan + m.nontobacco_gross_profit_yuan as gp,
+        managed.staff_id,
+        managed.opened_on
     from customer_monthly as m
-    semi join managed using (customer_id)
+    join managed using (customer_id)
     where m.month between list_min($previous_starts::date[]) and list_max($period_ends::date[])
 ),
 
 profit as (
     select
         profit_months.period_no,
-        managed.staff_id,
+        m.staff_id,
         sum(m.gp) filter (where not profit_months.is_previous)::double as gp_yuan,
         sum(m.gp) filter (where profit_months.is_previous)::double as gp_previous_yuan
     from profit_rows as m
-    join managed using (customer_id)
     join profit_months using (month)
     join bounded using (period_no)
-    where managed.opened_on <= bounded.date_to
+    where m.opened_on <= bounded.date_to
     group by all
 ),
 
-trained_customers as (
-    select bounded.period_no, managed.staff_id, training_attendance.customer_id
+-- the span's training and residency days of the scope's customers (a row a customer and day)
+trained_rows as materialized (
+    select training_attendance.customer_id, training_sessions.held_on as day, managed.staff_id, managed.opened_on
     from training_attendance
     join training_sessions using (session_id)
     join managed using (customer_id)
-    join bounded on training_sessions.held_on between bounded.date_from and bounded.date_to
-    where managed.opened_on <= bounded.date_to
-    union
-    select bounded.period_no, managed.staff_id, residencies.customer_id
+    where training_sessions.held_on between list_min($period_starts::date[]) and list_max($period_ends::date[])
+    union all
+    select residencies.customer_id, residencies.start_on, managed.staff_id, managed.opened_on
     from residencies
     join managed using (customer_id)
-    join bounded on residencies.start_on between bounded.date_from and bounded.date_to
-    where managed.opened_on <= bounded.date_to
+    where residencies.start_on between list_min($period_starts::date[]) and list_max($period_ends::date[])
+),
+
+trained_customers as (
+    select distinct bounded.period_no, trained_rows.staff_id, trained_rows.customer_id
+    from trained_rows
+    join bounded on trained_rows.day between bounded.date_from and bounded.date_to
+    where trained_rows.opened_on <= bounded.date_to
 ),
 
 trained as (
