@@ -36,6 +36,16 @@ satisfaction as (
     group by month
 ),
 
+-- materialized: the scope's tickets of the months first (inlined, DuckDB 2.0 matched every ticket of the
+-- span to its month before the scope cut them: a province station's 13 months, 560,000 rows for 300)
+scoped_tickets as materialized (
+    select tickets.*
+    from tickets
+    semi join scoped using (customer_id)
+    where tickets.received_at >= list_min($months::date[])::timestamp
+      and tickets.received_at < (list_max($months::date[]) + interval 1 month)::timestamp
+),
+
 received as (
     select
         months.month,
@@ -47,8 +57,7 @@ received as (
             then date_diff('second', tickets.received_at, tickets.resolved_at) / 3600.0 end as resolution_hours,
         tickets.responded_at < months.end_ts and tickets.routed_at < months.end_ts
             and tickets.resolved_at < months.end_ts and tickets.callback_at < months.end_ts as is_closed_loop
-    from tickets
-    join scoped using (customer_id)
+    from scoped_tickets as tickets
     join months on tickets.received_at >= months.month and tickets.received_at < months.end_ts
     left join targets on targets.kind = tickets.kind
 ),
