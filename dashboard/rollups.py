@@ -20,17 +20,22 @@ import hashlib
 import json
 import re
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 
 import duckdb
 
-from dashboard.scope import Scope, month_end, whole_months
+from dashboard.scope import BUSINESS_TYPES, MARKET_TYPES, Scope, month_end, whole_months
 
 ROLLUPS_FILE = Path(__file__).with_name("rollups.sql")
 # Company-wide answers of every calendar month: the pages' own queries (over the rollups above) run with
 # no filter, each month a period, and stored; read back for the months a page asks for, the same frames.
 COMPANY_QUERIES = ("staff/inputs_monthly", "overview/trend_monthly", "overview/units_monthly")
+# The company but one business type, or one market (a sidebar filter and nothing else): its staff inputs of
+# every month are kept too, per slice (rollup_staff_inputs_slice_month) — the largest query of such a view's
+# overview, 14 periods over a large part of the customers (a province's business type: ~0.5 s).
+SLICES = {"btypes": BUSINESS_TYPES, "markets": MARKET_TYPES}
 # Named queries whose answer for the whole company and each calendar month is kept as it is
 # (rollup_<area>_<name>_month, read by <area>/<name>_by_month; see `answer`), with each one's key.
 KEPT_ANSWERS = {
@@ -104,6 +109,7 @@ GRAINS = {
     ),
     "rollup_visit_month": ("customer_id", "month"),
     "rollup_staff_inputs_month": ("date_from", "staff_id"),
+    "rollup_staff_inputs_slice_month": ("slice", "code", "date_from", "staff_id"),
     "rollup_trend_month": ("month",),
     "rollup_units_month": ("month", "unit", "unit_id"),
     "rollup_headlines_month": ("month",),
@@ -127,6 +133,7 @@ def answer_query(query: str) -> str:
 GRAINS |= {answer_table(q): ("answer_month", *key) for q, key in KEPT_ANSWERS.items()}
 BUILT_IN_PYTHON = (  # by _company_months
     "rollup_staff_inputs_month",
+    "rollup_staff_inputs_slice_month",
     "rollup_trend_month",
     "rollup_units_month",
     "rollup_headlines_month",
@@ -213,6 +220,7 @@ def _company_months(con) -> dict[str, int]:
     params = query_params(company, months, conf())
     del params["checkin_m"]  # the radius is rollup_staff_month's
     _store(con, "rollup_staff_inputs_month", "staff/inputs_monthly", params)
+    _store_slices(con, company, months)
     goal = tickets.target_params(company)
     trend = {**company.filter_params(), "months": [m for m, _ in months]}
     trend |= {k: goal[k] for k in ("response_target_hours", "resolution_kinds", "resolution_hours")}
@@ -285,6 +293,30 @@ def _store_each(con, table: str, query: str, months, params_of, keep: bool, colu
         if not keep:  # the table, empty
             rows.limit(0).to_table(table)
         elif n:
+            rows.insert_into(table)
+        else:
+            rows.to_table(table)
+
+
+def _store_slices(con, company: Scope, months) -> None:
+    """The staff inputs of every calendar month for each business type and each market alone (SLICES),
+    the inputs query run once per slice with every month as a period, kept with the slice."""
+    from dashboard import store
+    from dashboard.staff import conf, query_params
+
+    table = "rollup_staff_inputs_slice_month"
+    con.execute("drop table if exists " + table)  # sql: identifiers only (a rollup's name)
+    sql = store.load_query("staff/inputs_monthly").sql
+    pieces = [(kind, code) for kind, codes in SLICES.items() for code in codes]
+    for n, (kind, code) in enumerate(pieces):
+        params = query_params(replace(company, **{kind: (code,)}), months, conf())
+        del params["checkin_m"]  # the radius is rollup_staff_month's
+        rows = con.sql(sql, params=params).select(
+            duckdb.ConstantExpression(kind).alias("slice"),
+            duckdb.ConstantExpression(code).alias("code"),
+            duckdb.StarExpression(),
+        )
+        if n:
             rows.insert_into(table)
         else:
             rows.to_table(table)
@@ -408,6 +440,29 @@ def company_months_cover(run, scope: Scope, periods: list[tuple[date, date]]) ->
         return False
     built = set(run("rollups/company_months", {})["month"].map(_day))
     return all(a in built for a, _ in periods)
+
+
+def one_slice(scope: Scope) -> tuple[str, str] | None:
+    """(filter, code) when the scope is the whole company but for one business type or one market (SLICES,
+    no station, route or customer, nor a role's limit naming them); None otherwise."""
+    given = scope.filter_params()
+    if given["customer"] is not None or given["stations"] or given["routes"]:
+        return None
+    picked = [(kind, given[kind]) for kind in SLICES if given[kind]]
+    if len(picked) != 1 or len(picked[0][1]) != 1:
+        return None
+    kind, (code,) = picked[0]
+    return kind, code
+
+
+def slice_months_cover(run, scope: Scope, periods: list[tuple[date, date]]) -> tuple[str, str] | None:
+    """The scope's slice when its staff inputs are kept for these periods: one slice (`one_slice`), each
+    period one calendar month, every one of them built (call after `ready`); None otherwise."""
+    piece = one_slice(scope)
+    if piece is None or not all(a.day == 1 and b == month_end(a) for a, b in periods):
+        return None
+    built = set(run("rollups/company_months", {})["month"].map(_day))
+    return piece if all(a in built for a, _ in periods) else None
 
 
 def _day(value) -> date:

@@ -110,6 +110,9 @@ def _inputs_of(run, scope: Scope, periods: list, picked: list[int], settings_: d
         frame = run("staff/inputs", params)
     elif rollups.company_months_cover(run, scope, chosen):
         frame = run("staff/inputs_by_month", {"period_starts": params["period_starts"]})
+    elif piece := rollups.slice_months_cover(run, scope, chosen):
+        kept = {"period_starts": params["period_starts"], "slice": piece[0], "code": piece[1]}
+        frame = run("staff/inputs_by_slice_month", kept)
     else:
         frame = run("staff/inputs_monthly", {k: v for k, v in params.items() if k != "checkin_m"})
     if len(picked) < len(periods):  # a new frame: `run` may hand back a cached one

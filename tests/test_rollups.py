@@ -359,10 +359,22 @@ def test_stale_or_missing_rollups_are_not_read(fixture_db, tmp_path):
         Scope(date(2026, 10, 1), date(2026, 10, 31)),
         replace(Scope(date(2026, 10, 1), date(2026, 10, 31)), stations=("GD",)),
         replace(Scope(date(2026, 10, 1), date(2026, 10, 31)), limit=Limit(stations=("HT",))),
+        replace(Scope(date(2026, 10, 1), date(2026, 10, 31)), btypes=("B",)),
+        replace(Scope(date(2026, 10, 1), date(2026, 10, 31)), markets=("X",)),
         replace(Scope(date(2026, 10, 1), date(2026, 10, 31)), btypes=("B",), markets=("X",)),
+        replace(Scope(date(2026, 10, 1), date(2026, 10, 31)), btypes=("B", "Z")),
         Scope(date(2024, 11, 1), date(2024, 11, 30)),  # the first month: no month before it
     ],
-    ids=["company", "station", "station-head", "type-and-market", "first-month"],
+    ids=[
+        "company",
+        "station",
+        "station-head",
+        "type",
+        "market",
+        "type-and-market",
+        "two-types",
+        "first-month",
+    ],
 )
 def test_the_staff_inputs_of_every_month_are_the_same_three_ways(demo_con, scope):
     # the three-labor inputs of the overview's periods: stored per month (company-wide), built from the
@@ -380,3 +392,5 @@ def test_the_staff_inputs_of_every_month_are_the_same_three_ways(demo_con, scope
     pd.testing.assert_frame_equal(used, raw, check_exact=True)
     stored = "staff/inputs_by_month" in run.names
     assert stored == rollups.whole_company(scope)
+    # one business type or one market alone: kept per slice too
+    assert ("staff/inputs_by_slice_month" in run.names) == (rollups.one_slice(scope) is not None)
