@@ -17,7 +17,7 @@ import pandas as pd
 from dashboard import kpis, nine_grid, rollups, staff, tickets
 from dashboard.i18n import fmt_count, fmt_delta, fmt_number, fmt_pct, fmt_yuan, t
 from dashboard.kpis import Runner, plain
-from dashboard.scope import Scope, add_months, month_end
+from dashboard.scope import Scope, add_months, month_end, whole_months
 from dashboard.settings import settings
 
 TREND_MONTHS = 12
@@ -176,7 +176,7 @@ def month_figures(trend_frame: pd.DataFrame, month: date) -> dict:
 
 def one_month(scope: Scope) -> bool:
     """Whether the period is one calendar month (its period before and last year's are months too)."""
-    return scope.date_from.day == 1 and scope.date_to == month_end(scope.date_from)
+    return whole_months(scope.date_from, scope.date_to) == 1
 
 
 def unit_level(scope: Scope) -> str:

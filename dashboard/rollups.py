@@ -434,9 +434,12 @@ def building() -> bool:
 def company_months_cover(run, scope: Scope, periods: list[tuple[date, date]]) -> bool:
     """Whether the company-wide monthly rollups answer these periods: no filter (nor limit) narrows the
     company, each period is one calendar month, and every one of them was built (call after `ready`)."""
-    if not whole_company(scope):
-        return False
-    if not all(a.day == 1 and b == month_end(a) for a, b in periods):
+    return whole_company(scope) and _months_built(run, periods)
+
+
+def _months_built(run, periods: list[tuple[date, date]]) -> bool:
+    """Whether each period is one calendar month whose company answers the refresh built."""
+    if not all(whole_months(a, b) == 1 for a, b in periods):
         return False
     built = set(run("rollups/company_months", {})["month"].map(_day))
     return all(a in built for a, _ in periods)
@@ -459,10 +462,7 @@ def slice_months_cover(run, scope: Scope, periods: list[tuple[date, date]]) -> t
     """The scope's slice when its staff inputs are kept for these periods: one slice (`one_slice`), each
     period one calendar month, every one of them built (call after `ready`); None otherwise."""
     piece = one_slice(scope)
-    if piece is None or not all(a.day == 1 and b == month_end(a) for a, b in periods):
-        return None
-    built = set(run("rollups/company_months", {})["month"].map(_day))
-    return piece if all(a in built for a, _ in periods) else None
+    return piece if piece is not None and _months_built(run, periods) else None
 
 
 def _day(value) -> date:
