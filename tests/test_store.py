@@ -71,8 +71,10 @@ PAGE_PARAMS = {
     "months": [date(2026, 9, 1), date(2026, 10, 1)],
     # a company-wide monthly rollup's month
     "month": date(2026, 10, 1),
-    # the level of a rollup kept per company and station
+    # the level of a rollup kept per company and station; a slice of the company kept per month
     "level": "all",
+    "slice": "btypes",
+    "code": "B",
     # the customers whose shop names a page shows
     "ids": [1, 2, 3],
     # the benchmark's bare scans: the span of days a page reads
