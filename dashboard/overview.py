@@ -155,6 +155,8 @@ def trend(run: Runner, scope: Scope, months: list[date], composite: dict | None 
         frame = run("overview/trend", params)
     elif rollups.company_months_cover(run, scope, spans):
         frame = run("overview/trend_by_month", {"months": months})
+    elif piece := rollups.slice_months_cover(run, scope, spans):
+        frame = run("overview/trend_by_slice_month", {"months": months, "slice": piece[0], "code": piece[1]})
     else:
         frame = run("overview/trend_monthly", params)  # months are whole
     frame = frame.set_index("month").rename(columns=TREND_COLUMNS | TREND_COUNTS)

@@ -32,9 +32,10 @@ ROLLUPS_FILE = Path(__file__).with_name("rollups.sql")
 # Company-wide answers of every calendar month: the pages' own queries (over the rollups above) run with
 # no filter, each month a period, and stored; read back for the months a page asks for, the same frames.
 COMPANY_QUERIES = ("staff/inputs_monthly", "overview/trend_monthly", "overview/units_monthly")
-# The company but one business type, or one market (a sidebar filter and nothing else): its staff inputs of
-# every month are kept too, per slice (rollup_staff_inputs_slice_month) — the largest query of such a view's
-# overview, 14 periods over a large part of the customers (a province's business type: ~0.5 s).
+# The company but one business type, or one market (a sidebar filter and nothing else): its staff inputs and
+# the overview's trend of every month are kept too, per slice (rollup_*_slice_month) — the two largest
+# queries of such a view's overview, 14 periods over a large part of the customers (a province's business
+# type: ~0.5 s and ~0.15 s).
 SLICES = {"btypes": BUSINESS_TYPES, "markets": MARKET_TYPES}
 # Named queries whose answer for the whole company and each calendar month is kept as it is
 # (rollup_<area>_<name>_month, read by <area>/<name>_by_month; see `answer`), with each one's key.
@@ -110,6 +111,7 @@ GRAINS = {
     "rollup_visit_month": ("customer_id", "month"),
     "rollup_staff_inputs_month": ("date_from", "staff_id"),
     "rollup_staff_inputs_slice_month": ("slice", "code", "date_from", "staff_id"),
+    "rollup_trend_slice_month": ("slice", "code", "month"),
     "rollup_trend_month": ("month",),
     "rollup_units_month": ("month", "unit", "unit_id"),
     "rollup_headlines_month": ("month",),
@@ -134,6 +136,7 @@ GRAINS |= {answer_table(q): ("answer_month", *key) for q, key in KEPT_ANSWERS.it
 BUILT_IN_PYTHON = (  # by _company_months
     "rollup_staff_inputs_month",
     "rollup_staff_inputs_slice_month",
+    "rollup_trend_slice_month",
     "rollup_trend_month",
     "rollup_units_month",
     "rollup_headlines_month",
@@ -299,27 +302,38 @@ def _store_each(con, table: str, query: str, months, params_of, keep: bool, colu
 
 
 def _store_slices(con, company: Scope, months) -> None:
-    """The staff inputs of every calendar month for each business type and each market alone (SLICES),
-    the inputs query run once per slice with every month as a period, kept with the slice."""
-    from dashboard import store
+    """For each business type and each market alone (SLICES): the staff inputs and the overview's trend of
+    every calendar month, each query run once per slice with every month as a period, kept with the slice."""
+    from dashboard import store, tickets
     from dashboard.staff import conf, query_params
 
-    table = "rollup_staff_inputs_slice_month"
-    con.execute("drop table if exists " + table)  # sql: identifiers only (a rollup's name)
-    sql = store.load_query("staff/inputs_monthly").sql
-    pieces = [(kind, code) for kind, codes in SLICES.items() for code in codes]
-    for n, (kind, code) in enumerate(pieces):
-        params = query_params(replace(company, **{kind: (code,)}), months, conf())
+    def inputs(scope: Scope) -> dict:
+        params = query_params(scope, months, conf())
         del params["checkin_m"]  # the radius is rollup_staff_month's
-        rows = con.sql(sql, params=params).select(
-            duckdb.ConstantExpression(kind).alias("slice"),
-            duckdb.ConstantExpression(code).alias("code"),
-            duckdb.StarExpression(),
-        )
-        if n:
-            rows.insert_into(table)
-        else:
-            rows.to_table(table)
+        return params
+
+    def trend(scope: Scope) -> dict:
+        goal = tickets.target_params(scope)
+        given = {k: goal[k] for k in ("response_target_hours", "resolution_kinds", "resolution_hours")}
+        return {**scope.filter_params(), "months": [m for m, _ in months], **given}
+
+    pieces = [(kind, code) for kind, codes in SLICES.items() for code in codes]
+    for table, query, params_of in (
+        ("rollup_staff_inputs_slice_month", "staff/inputs_monthly", inputs),
+        ("rollup_trend_slice_month", "overview/trend_monthly", trend),
+    ):
+        con.execute("drop table if exists " + table)  # sql: identifiers only (a rollup's name)
+        sql = store.load_query(query).sql
+        for n, (kind, code) in enumerate(pieces):
+            rows = con.sql(sql, params=params_of(replace(company, **{kind: (code,)}))).select(
+                duckdb.ConstantExpression(kind).alias("slice"),
+                duckdb.ConstantExpression(code).alias("code"),
+                duckdb.StarExpression(),
+            )
+            if n:
+                rows.insert_into(table)
+            else:
+                rows.to_table(table)
 
 
 def _store_headlines(con, months) -> None:

@@ -63,6 +63,7 @@ def demo_scopes(catalog) -> list[Scope]:
         replace(last, stations=("GD",)),
         replace(last, routes=("GD03", "HT02")),
         replace(last, btypes=("B",), markets=("C",)),
+        replace(last, btypes=("B",)),  # one business type alone: kept per slice
         replace(last, customer=1027),
         replace(last, limit=Limit(stations=("GD",))),  # a station head: nothing chosen, one station seen
         replace(last, limit=Limit(routes=("GD03", "GD04")), btypes=("Z",)),  # a customer manager
@@ -99,7 +100,7 @@ def test_every_kpi_the_same_both_ways_on_the_fixture(fixture_db, index):
     con.close()
 
 
-@pytest.mark.parametrize("index", range(10))
+@pytest.mark.parametrize("index", range(len(demo_scopes(None))))
 def test_every_kpi_the_same_both_ways_on_the_demo(demo_con, index):
     run = Recorder(demo_con)
     scope = demo_scopes(load_catalog(run))[index]
@@ -139,7 +140,7 @@ def test_the_rollups_are_what_the_pages_read(demo_con):
     assert not {"overview/profit_monthly", "satisfaction/summary_monthly"} & set(run.names)
 
 
-@pytest.mark.parametrize("index", range(10))
+@pytest.mark.parametrize("index", range(len(demo_scopes(None))))
 def test_overview_page_identical(demo_con, index):
     # the headline figures of the three periods, the sparklines and the ranked units
     run = Recorder(demo_con)
@@ -172,6 +173,11 @@ def test_the_overview_reads_the_rollups(demo_con):
     # each area's queries once, for the month itself: the month before and last year's are trend rows
     asked = [name for name in run.names if not name.startswith("rollups/")]
     assert len(asked) == len(set(asked)) == 10, sorted(asked)
+    # one business type alone: its staff inputs and its trend kept per slice
+    run.names.clear()
+    overview.gather(run, replace(october, btypes=("B",)), date(2024, 11, 1))
+    assert {"overview/trend_by_slice_month", "staff/inputs_by_slice_month"} <= set(run.names)
+    assert not {"overview/trend_monthly", "staff/inputs_monthly"} & set(run.names)
 
 
 def test_every_months_kept_answers_equal_the_raw_tables(demo_con):
@@ -200,7 +206,7 @@ def test_a_kept_answer_is_read_only_for_the_parameters_it_was_kept_for(demo_con)
     assert [n for n in run.names if not n.startswith("rollups/")] == ["tickets/volume", "tickets/kpis"]
 
 
-@pytest.mark.parametrize("index", range(10))
+@pytest.mark.parametrize("index", range(len(demo_scopes(None))))
 def test_tickets_page_identical(demo_con, index):
     run = Recorder(demo_con)
     scope = demo_scopes(None)[index]
@@ -213,7 +219,7 @@ def test_tickets_page_identical(demo_con, index):
         pd.testing.assert_frame_equal(curve, raw.curves[kind], check_exact=True)
 
 
-@pytest.mark.parametrize("index", range(10))
+@pytest.mark.parametrize("index", range(len(demo_scopes(None))))
 def test_programs_effect_identical(demo_con, index):
     # the customers compared, their gross profit windows read off rollup_gp_window_month or averaged
     run = Recorder(demo_con)
@@ -228,7 +234,7 @@ def test_programs_effect_identical(demo_con, index):
     assert run.names.count("programs/effect_kept") == (2 if rollups.whole_company(scope) else 0)
 
 
-@pytest.mark.parametrize("index", range(10))
+@pytest.mark.parametrize("index", range(len(demo_scopes(None))))
 def test_the_kept_effect_of_the_default_period_equals_the_raw_tables(demo_con, index):
     # the training page's first view: the whole company's default period is read off rollup_effect_kept
     run = Recorder(demo_con)
@@ -274,7 +280,7 @@ def test_a_changed_nine_grid_setting_makes_the_rollups_stale(fixture_db, tmp_pat
     con.close()
 
 
-@pytest.mark.parametrize("index", range(10))
+@pytest.mark.parametrize("index", range(len(demo_scopes(None))))
 def test_satisfaction_frames_identical(demo_con, index):
     run = Recorder(demo_con)
     scope = demo_scopes(None)[index]
@@ -283,7 +289,7 @@ def test_satisfaction_frames_identical(demo_con, index):
         pd.testing.assert_frame_equal(fast, raw, check_exact=True)
 
 
-@pytest.mark.parametrize("index", range(10))
+@pytest.mark.parametrize("index", range(len(demo_scopes(None))))
 def test_satisfaction_page_identical(demo_con, index):
     # what a large scope's page reads instead of every customer: the summary behind its cards, charts and
     # map dots, the follow-up list and the map's grid; each against the same from the customers' rows
@@ -305,7 +311,7 @@ def test_satisfaction_page_identical(demo_con, index):
     assert len(fast[0]) and len(fast[2])
 
 
-@pytest.mark.parametrize("index", range(10))
+@pytest.mark.parametrize("index", range(len(demo_scopes(None))))
 def test_nine_grid_identical(demo_con, index):
     run = Recorder(demo_con)
     scope = demo_scopes(None)[index]
