@@ -140,16 +140,18 @@ def trend_months(scope: Scope, first_day: date | None, n: int = TREND_MONTHS) ->
     return [m for m in months if first_day is None or m >= first_day.replace(day=1)]
 
 
+def trend_params(scope: Scope, months: list[date]) -> dict:
+    """The parameters of overview/trend(_monthly).sql: the scope's filters, the months, the ticket targets."""
+    goal = tickets.target_params(scope)
+    given = {k: goal[k] for k in ("response_target_hours", "resolution_kinds", "resolution_hours")}
+    return {**scope.filter_params(), "months": months, **given}
+
+
 def trend(run: Runner, scope: Scope, months: list[date], composite: dict | None = None) -> pd.DataFrame:
     """One row per month (index: first day), one column per headline KPI: each month as a period."""
     if not months:
         return pd.DataFrame(columns=[h.kpi for h in HEADLINES])
-    goal = tickets.target_params(scope)
-    params = {
-        **scope.filter_params(),
-        "months": months,
-        **{k: goal[k] for k in ("response_target_hours", "resolution_kinds", "resolution_hours")},
-    }
+    params = trend_params(scope, months)
     spans = [(m, month_end(m)) for m in months]
     if not rollups.ready(run):
         frame = run("overview/trend", params)

@@ -208,9 +208,8 @@ def _company_months(con) -> dict[str, int]:
     """The company-wide answers of every calendar month of the data (see COMPANY_QUERIES): the staff
     inputs and the overview's trend with every month as a period in one run each, the overview's units
     one month at a time; and the months they hold."""
-    from dashboard import store, tickets
-    from dashboard.scope import Scope
-    from dashboard.staff import conf, query_params
+    from dashboard import store
+    from dashboard.overview import trend_params
 
     first, last = con.execute(store.load_query("filters/data_range").sql).fetchone()
     months = []
@@ -220,14 +219,9 @@ def _company_months(con) -> dict[str, int]:
             months.append((month, month_end(month)))
             month = month_end(month) + timedelta(days=1)
     company = Scope(first or date(2000, 1, 1), last or date(2000, 1, 1))  # an empty store: no months
-    params = query_params(company, months, conf())
-    del params["checkin_m"]  # the radius is rollup_staff_month's
-    _store(con, "rollup_staff_inputs_month", "staff/inputs_monthly", params)
+    _store(con, "rollup_staff_inputs_month", "staff/inputs_monthly", _inputs_params(company, months))
+    _store(con, "rollup_trend_month", "overview/trend_monthly", trend_params(company, [m for m, _ in months]))
     _store_slices(con, company, months)
-    goal = tickets.target_params(company)
-    trend = {**company.filter_params(), "months": [m for m, _ in months]}
-    trend |= {k: goal[k] for k in ("response_target_hours", "resolution_kinds", "resolution_hours")}
-    _store(con, "rollup_trend_month", "overview/trend_monthly", trend)
     low_score = settings_used()["low_score"]
 
     def units(one: Scope) -> dict:
@@ -301,26 +295,27 @@ def _store_each(con, table: str, query: str, months, params_of, keep: bool, colu
             rows.to_table(table)
 
 
+def _inputs_params(scope: Scope, months) -> dict:
+    """staff/inputs_monthly's parameters for the months as periods (the check-in radius is
+    rollup_staff_month's, so not one of them)."""
+    from dashboard.staff import conf, query_params
+
+    params = query_params(scope, months, conf())
+    del params["checkin_m"]
+    return params
+
+
 def _store_slices(con, company: Scope, months) -> None:
     """For each business type and each market alone (SLICES): the staff inputs and the overview's trend of
     every calendar month, each query run once per slice with every month as a period, kept with the slice."""
-    from dashboard import store, tickets
-    from dashboard.staff import conf, query_params
+    from dashboard import store
+    from dashboard.overview import trend_params
 
-    def inputs(scope: Scope) -> dict:
-        params = query_params(scope, months, conf())
-        del params["checkin_m"]  # the radius is rollup_staff_month's
-        return params
-
-    def trend(scope: Scope) -> dict:
-        goal = tickets.target_params(scope)
-        given = {k: goal[k] for k in ("response_target_hours", "resolution_kinds", "resolution_hours")}
-        return {**scope.filter_params(), "months": [m for m, _ in months], **given}
-
+    firsts = [m for m, _ in months]
     pieces = [(kind, code) for kind, codes in SLICES.items() for code in codes]
     for table, query, params_of in (
-        ("rollup_staff_inputs_slice_month", "staff/inputs_monthly", inputs),
-        ("rollup_trend_slice_month", "overview/trend_monthly", trend),
+        ("rollup_staff_inputs_slice_month", "staff/inputs_monthly", lambda one: _inputs_params(one, months)),
+        ("rollup_trend_slice_month", "overview/trend_monthly", lambda one: trend_params(one, firsts)),
     ):
         con.execute("drop table if exists " + table)  # sql: identifiers only (a rollup's name)
         sql = store.load_query(query).sql
@@ -473,8 +468,8 @@ def one_slice(scope: Scope) -> tuple[str, str] | None:
 
 
 def slice_months_cover(run, scope: Scope, periods: list[tuple[date, date]]) -> tuple[str, str] | None:
-    """The scope's slice when its staff inputs are kept for these periods: one slice (`one_slice`), each
-    period one calendar month, every one of them built (call after `ready`); None otherwise."""
+    """The scope's slice when its staff inputs and trend are kept for these periods: one slice
+    (`one_slice`), each period one calendar month, every one of them built (call after `ready`); else None."""
     piece = one_slice(scope)
     return piece if piece is not None and _months_built(run, periods) else None
 
