@@ -32,6 +32,7 @@ TOPICS = (
     "other",
 )
 AGE_BUCKETS = ("lt_24h", "1_3d", "3_7d", "gt_7d")
+LIST_PAGE_ROWS = 1_000  # tickets a page of the list shows: a province's month is 40,000
 STAGES = ("received", "responded", "routed", "resolved", "callback")
 RATES = (
     "response_sla_rate",
@@ -172,7 +173,8 @@ class TicketData:
     closure: pd.DataFrame
     ranking: pd.DataFrame
     backlog: pd.DataFrame
-    tickets: pd.DataFrame
+    tickets: pd.DataFrame  # the list's first page
+    n_tickets: int  # tickets in the list, all pages
     targets: dict = field(default_factory=targets)
 
 
@@ -184,6 +186,7 @@ def gather(run, scope: Scope, first_day: date | None = None) -> TicketData:
     received_by = rollups.answer(run, scope, "tickets/received_by", params)
     curves, closure = resolution_curves(rollups.answer(run, scope, "tickets/resolution_times", params))
     previous = scope.previous()
+    first_page, n_tickets = ticket_list(run, scope)
     if first_day is not None and previous.date_from < first_day:
         previous_kpis, previous_by = {}, received_by.iloc[0:0]
     else:  # ticket_kpis of the previous period, its breakdowns queried once for the cards and the chart
@@ -206,8 +209,54 @@ def gather(run, scope: Scope, first_day: date | None = None) -> TicketData:
         closure=closure,
         ranking=ranking(run, scope),
         backlog=rollups.answer(run, scope, "tickets/backlog", backlog_params(scope)),
-        tickets=run("tickets/list", judged),
+        tickets=first_page,
+        n_tickets=n_tickets,
     )
+
+
+def list_params(
+    scope: Scope,
+    text: str = "",
+    *,
+    owners: bool = True,
+    shops: bool = True,
+    unit: str | None = None,
+    unit_ids=(),
+    first_rows: int | None = LIST_PAGE_ROWS,
+    skip_rows: int = 0,
+) -> dict:
+    """The list query's parameters: tickets of the clicked units (`unit` station/route/owner, '' in
+    `unit_ids` = no owner) whose searchable fields contain `text`; the shop and the owner are searched only
+    where the role may read them (`shops`, `owners`), else a masked name could be found by guessing it."""
+    text = (text or "").strip()
+    return {
+        **target_params(scope),
+        "search": text,
+        "search_owners": owners or not text,  # no text: one answer, cached once, for every role
+        "search_shops": shops or not text,
+        "unit": unit,
+        "unit_ids": [str(u) for u in unit_ids] if unit else [],
+        "first_rows": first_rows,
+        "skip_rows": skip_rows,
+    }
+
+
+def ticket_list(run, scope: Scope, text: str = "", **options) -> tuple[pd.DataFrame, int]:
+    """The tickets the list shows (options: those of list_params) and how many were found in all."""
+    rows = run("tickets/list", list_params(scope, text, **options))
+    return rows, int(rows["n_found"].iloc[0]) if len(rows) else 0
+
+
+def list_page(run, scope: Scope, text: str, page: int, **options) -> tuple[pd.DataFrame, int, int]:
+    """Page `page` (from 1) of the found tickets, how many were found and the page shown: a page past
+    the end (the search narrowed the list) shows the last one."""
+    size = LIST_PAGE_ROWS
+    rows, found = ticket_list(run, scope, text, first_rows=size, skip_rows=(page - 1) * size, **options)
+    if rows.empty and page > 1:
+        _, found = ticket_list(run, scope, text, first_rows=1, **options)
+        page = max(1, -(-found // size))
+        rows, found = ticket_list(run, scope, text, first_rows=size, skip_rows=(page - 1) * size, **options)
+    return rows, found, page
 
 
 # ---- cards ------------------------------------------------------------------------------------------
@@ -333,17 +382,6 @@ def work_list(data: TicketData, lang: str, overdue_only: bool = True) -> pd.Data
     )
 
 
-def search(frame: pd.DataFrame, text: str) -> pd.DataFrame:
-    """Tickets whose id, shop, customer, owner, route or station contains the text (case-insensitive)."""
-    text = (text or "").strip().lower()
-    if not text:
-        return frame
-    columns = ["ticket_id", "customer_id", "shop_name", "owner_name", "route_name", "station_name"]
-    first, *rest = (frame[c].astype("string").fillna("") for c in columns)
-    hay = first.str.cat(rest, sep=" ").str.lower()
-    return frame[hay.str.contains(text, regex=False)]
-
-
 def ticket_table(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     """The ticket table as shown and downloaded: labels, not codes; a dash where a stage has not happened."""
     h = lambda key: t(f"tickets.col.{key}", lang)  # noqa: E731
@@ -420,9 +458,3 @@ def ranking_table(data: TicketData, unit: str, measure: str, lang: str) -> pd.Da
     for rate in RATES:
         table[t(f"tickets.{rate.removesuffix('_rate')}", lang)] = part[rate].map(fmt_pct).to_numpy()
     return table
-
-
-def of_unit(frame: pd.DataFrame, unit: str, unit_ids) -> pd.DataFrame:
-    """The tickets of the clicked stations, routes or first owners."""
-    column = {"station": "station_id", "route": "route_id", "owner": "first_owner_id"}[unit]
-    return frame[frame[column].fillna("").isin(list(unit_ids))]

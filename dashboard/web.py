@@ -93,6 +93,12 @@ def limit() -> Limit | None:
     return st.session_state.get("_limit")
 
 
+def rights() -> access.Role:
+    """What the signed-in user may read (the strictest role when nobody is signed in)."""
+    role = getattr(st.session_state.get("_user"), "role", None)
+    return access.ROLES.get(role or "", access.STRICTEST)
+
+
 def aggregates_only() -> bool:
     """The signed-in role sees no single store (the viewer): pages offer aggregated views only."""
     return not (limit() or Limit()).one_customer

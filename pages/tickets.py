@@ -20,6 +20,14 @@ tab_summary, tab_backlog, tab_loop, tab_ranking, tab_list = st.tabs(
 )
 
 
+def _every_row(text: str = "", **options):
+    """A download of every ticket found, not only the rows shown: built when clicked, as the role reads."""
+    later = web.run_later()
+    return lambda: tickets.ticket_table(
+        tickets.ticket_list(later, scope, text, first_rows=None, **options)[0], lang
+    )
+
+
 def _plot(fig, key: str, select: bool = False):
     """Place a figure; charts a click acts on rerun with the selection."""
     if select:
@@ -96,22 +104,45 @@ with tab_ranking:
     unit_ids = [p["customdata"][0] for p in picked.selection.points if p.get("customdata")]
     if unit_ids:
         web.drill_button(unit, unit_ids[0], catalog, lang)  # the whole dashboard narrowed to this one
-        shown = tickets.ticket_table(tickets.of_unit(data.tickets, unit, unit_ids), lang)
-        web.table(shown, "tk_rank_tickets", t("tickets.tab.list", lang))
+        of_units = {"unit": unit, "unit_ids": unit_ids}
+        rows, n_rows = tickets.ticket_list(web.run, scope, first_rows=tables.MAX_TABLE_ROWS, **of_units)
+        web.table(tickets.ticket_table(rows, lang), "tk_rank_tickets", t("tickets.tab.list", lang),
+                  download=_every_row(**of_units), total=n_rows)  # fmt: skip
     web.table(
         tickets.ranking_table(data, unit, measure, lang), f"tk_ranking_{unit}", t("tickets.tab.ranking", lang)
     )
 
 with tab_list:
+    may = web.rights()  # a name the role sees masked is not searched: it could be guessed letter by letter
+    searchable = {"owners": may.personal, "shops": may.identities}
+    hint = "" if may.personal else "_no_owner" if may.identities else "_ids"
     text = st.text_input(
-        t("tickets.search", lang), placeholder=t("tickets.search_placeholder", lang), key="tk_search"
+        t("tickets.search", lang),
+        placeholder=t(f"tickets.search_placeholder{hint}", lang),
+        key="tk_search",
+        on_change=lambda: st.session_state.pop("tk_page", None),  # a new search starts on its first page
     )
-    found = tickets.search(data.tickets, text).reset_index(drop=True)
-    table = tickets.ticket_table(found.head(tables.MAX_TABLE_ROWS), lang)  # the rows shown; all in downloads
-    st.caption(f"{t('tickets.shown_n', lang, n=len(found))} · {t('tickets.pick_ticket', lang)}")
-    event = web.table(table, "tk_table", t("tickets.tab.list", lang), height=380, on_select="rerun",
-                      selection_mode="single-row", download=lambda: tickets.ticket_table(found, lang),
-                      total=len(found))  # fmt: skip
+    asked = int(st.session_state.get("tk_page") or 1)
+    found, n_found, page = tickets.list_page(web.run, scope, text, asked, **searchable)
+    n_pages = max(1, -(-n_found // tickets.LIST_PAGE_ROWS))
+    if n_pages > 1:
+        st.session_state["tk_page"] = page  # past the end the last page is shown: the pager says so
+        left, _ = st.columns([1, 3])
+        with left:
+            st.number_input(
+                t("tickets.list_page", lang, n=f"{n_pages:,}"), min_value=1, max_value=n_pages, step=1,
+                key="tk_page",
+            )  # fmt: skip
+    first = (page - 1) * tickets.LIST_PAGE_ROWS
+    rows_note = t("tickets.list_rows", lang, first=f"{first + 1:,}", last=f"{first + len(found):,}")
+    st.caption(
+        f"{t('tickets.shown_n', lang, n=f'{n_found:,}')}"
+        + (f" · {rows_note}" if n_pages > 1 else "")
+        + f" · {t('tickets.pick_ticket', lang)}"
+    )
+    event = web.table(tickets.ticket_table(found, lang), "tk_table", t("tickets.tab.list", lang), height=380,
+                      on_select="rerun", selection_mode="single-row",
+                      download=_every_row(text, **searchable))  # fmt: skip
     rows = [i for i in event.selection.rows if i < len(found)]
     if rows:
         _plot(charts.ticket_timeline(found.iloc[rows[0]].to_dict(), lang), "tk_timeline")

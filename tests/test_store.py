@@ -77,6 +77,14 @@ PAGE_PARAMS = {
     "code": "B",
     # the customers whose shop names a page shows
     "ids": [1, 2, 3],
+    # the ticket list: a search, the fields a role may search, the clicked units, one page of it
+    "search": "便利",
+    "search_owners": True,
+    "search_shops": True,
+    "unit": "route",
+    "unit_ids": ["R1"],
+    "first_rows": 1000,
+    "skip_rows": 0,
     # the benchmark's bare scans: the span of days a page reads
     "first_day": date(2026, 9, 1),
     "last_day": date(2026, 10, 31),

@@ -3,11 +3,14 @@ ones (text past the first vector by Arrow): the same values, dtypes and order, N
 
 from __future__ import annotations
 
+from datetime import date
+
 import duckdb
 import pandas as pd
 import pytest
 
-from dashboard import store
+from dashboard import store, tickets
+from dashboard.scope import Scope
 
 # every kind of column the named queries return, with NULLs, text that is NULL throughout, and an enum
 SQL = """
@@ -60,9 +63,7 @@ def test_text_only_and_no_text_results():
 def test_the_long_ticket_list_is_the_same_frame(demo_db):
     # a named query through store.run: the demo's two years of tickets (3,721 rows), as the page reads them
     con = store.connect(demo_db)
-    params = {"date_from": "2024-11-01", "date_to": "2026-12-31", "stations": [], "routes": [], "btypes": [],
-              "markets": [], "customer": None, "response_target_hours": 24.0,
-              "resolution_kinds": ["complaint"], "resolution_hours": [72.0]}  # fmt: skip
+    params = tickets.list_params(Scope(date(2024, 11, 1), date(2026, 12, 31)), first_rows=None)
     got = store.run(con, "tickets/list", params)
     assert len(got) > duckdb.__standard_vector_size__
     expected = con.execute(store.load_query("tickets/list").sql, params).df()

@@ -186,13 +186,95 @@ def test_closure_table_shows_km_beside_naive(run):
     assert table.iloc[0].tolist() == ["全部类型", 8, 4, "36.0 小时", "—", "13.0 小时"]
 
 
+def _python_search(frame: pd.DataFrame, text: str) -> pd.DataFrame:
+    """The list's search as the page did it in pandas before it moved into the query: the oracle."""
+    text = (text or "").strip().lower()
+    if not text:
+        return frame
+    columns = ["ticket_id", "customer_id", "shop_name", "owner_name", "route_name", "station_name"]
+    first, *rest = (frame[c].astype("string").fillna("") for c in columns)
+    return frame[first.str.cat(rest, sep=" ").str.lower().str.contains(text, regex=False)]
+
+
+TEXTS = ("", "九号", "108", " 108 ", "东站9线", "cm", "9 九号", "'; --", "%", "_", "不存在", "S1")
+
+
+def _every(run, scope, text="", **options) -> pd.DataFrame:
+    return tickets.ticket_list(run, scope, text, first_rows=None, **options)[0].drop(columns="n_found")
+
+
+@pytest.mark.parametrize("text", TEXTS)
+def test_the_list_searched_in_sql_finds_what_the_pandas_search_found(run, text):
+    scope = Scope(date(2026, 9, 1), date(2026, 10, 31))
+    every = _every(run, scope)
+    rows, found = tickets.ticket_list(run, scope, text, first_rows=None)
+    expected = _python_search(every, text)
+    assert found == len(expected) == len(rows)
+    assert rows["ticket_id"].tolist() == expected["ticket_id"].tolist()  # same order: newest first
+
+
 def test_search_and_table_labels(run):
     data = tickets.gather(run, R9)
-    assert len(tickets.search(data.tickets, "九号")) == 8
-    assert list(tickets.search(data.tickets, "108")["ticket_id"]) == [108]
+    assert data.n_tickets == 8 == len(data.tickets)
+    assert tickets.ticket_list(run, R9, "九号")[1] == 8
+    assert tickets.ticket_list(run, R9, "108")[0]["ticket_id"].tolist() == [108]
     table = tickets.ticket_table(data.tickets, "en")
     assert "hotline_12313" not in table.to_string() and "Unassigned" in table.to_string()
     assert not table.isna().any().any()
+
+
+def test_a_role_that_sees_names_masked_cannot_search_them(run):
+    assert tickets.ticket_list(run, R9, "九号小卖部")[1] == 8
+    assert tickets.ticket_list(run, R9, "九号小卖部", shops=False)[1] == 0
+    owner = _every(run, R9)["owner_name"].dropna().iloc[0]
+    assert tickets.ticket_list(run, R9, owner)[1] > 0
+    assert tickets.ticket_list(run, R9, owner, owners=False)[1] == 0
+    assert tickets.ticket_list(run, R9, "东站9线", owners=False, shops=False)[1] == 8  # the rest still is
+    assert tickets.ticket_list(run, R9, "", owners=False, shops=False)[1] == 8
+
+
+def test_pages_of_the_list_glue_to_the_whole_list(run, monkeypatch):
+    monkeypatch.setattr(tickets, "LIST_PAGE_ROWS", 3)
+    scope = Scope(date(2026, 9, 1), date(2026, 10, 31))
+    every = _every(run, scope)
+    pages = [tickets.list_page(run, scope, "", page) for page in (1, 2, 3, 4, 5, 6)]
+    n_pages = -(-len(every) // 3)
+    glued = pd.concat([rows for rows, _, page in pages[:n_pages]])
+    assert glued["ticket_id"].tolist() == every["ticket_id"].tolist()
+    assert all(found == len(every) for _, found, _ in pages)
+    assert [page for _, _, page in pages] == [min(p, n_pages) for p in (1, 2, 3, 4, 5, 6)]
+    last, _, _ = pages[n_pages - 1]
+    assert pages[-1][0]["ticket_id"].tolist() == last["ticket_id"].tolist()  # past the end: the last page
+    rows, found, page = tickets.list_page(run, scope, "不存在", 4)
+    assert rows.empty and found == 0 and page == 1
+
+
+@pytest.mark.parametrize(
+    ("unit", "column", "ids"),
+    [("station", "station_id", ["S1"]), ("route", "route_id", ["R9", "R1"]),
+     ("owner", "first_owner_id", ["CM1"]), ("owner", "first_owner_id", [""])],
+)  # fmt: skip
+def test_the_tickets_of_clicked_units_are_those_units_tickets(run, unit, column, ids):
+    scope = Scope(date(2026, 9, 1), date(2026, 10, 31))
+    every = _every(run, scope)
+    expected = every[every[column].fillna("").isin(ids)]
+    rows, found = tickets.ticket_list(run, scope, unit=unit, unit_ids=ids, first_rows=None)
+    assert found == len(expected) > 0
+    assert rows["ticket_id"].tolist() == expected["ticket_id"].tolist()
+
+
+def test_the_list_searched_in_sql_on_the_demo(demo_run):
+    scope = Scope(date(2024, 11, 1), date(2026, 10, 31))  # two years: 3,700 tickets
+    every = _every(demo_run, scope)
+    assert len(every) > tickets.LIST_PAGE_ROWS  # the first page is not the whole list
+    first, found = tickets.ticket_list(demo_run, scope)
+    assert found == len(every) and first["ticket_id"].tolist() == every["ticket_id"].head(1000).tolist()
+    shop, owner = every["shop_name"].iloc[5], every["owner_name"].dropna().iloc[5]
+    for text in (shop, owner, str(every["ticket_id"].iloc[7]), every["route_name"].iloc[9], "线", "12 "):
+        rows, n = tickets.ticket_list(demo_run, scope, text, first_rows=None)
+        expected = _python_search(every, text)
+        assert n == len(expected) > 0, text
+        assert rows["ticket_id"].tolist() == expected["ticket_id"].tolist(), text
 
 
 def test_ranking_names_people_and_routes(run):

@@ -77,7 +77,7 @@ def _tickets_check(run, scope, catalog) -> dict:
     return (
         data.kpis
         | {f"previous.{k}": v for k, v in data.previous_kpis.items()}
-        | {"list.rows": len(data.tickets)}
+        | {"list.rows": data.n_tickets}
     )
 
 

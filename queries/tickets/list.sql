@@ -2,6 +2,10 @@
 -- now and its SLA outcome: the ticket table, its timeline and the source of the CSV download.
 -- Stage now = the furthest stage of received -> responded -> routed -> resolved -> callback with a time
 -- before E, so a ticket resolved without a routed time is still resolved (missing times are not invented).
+-- Narrowed to the tickets of some stations, routes or first owners ($unit, $unit_ids; '' = no owner) and
+-- to those whose id, customer, shop, first owner, route or station contains $search ('' = all; the shop
+-- and the owner only where the role may read them), then one page of them: $first_rows from $skip_rows
+-- (null = all), each row carrying how many were found.
 with
 
 period as (
@@ -83,7 +87,45 @@ final as (
     join stations using (station_id)
     join routes using (route_id)
     left join staff on staff.staff_id = timed.first_owner_id
+),
+
+found as (
+    select final.*, count(*) over () as n_found
+    from final
+    where
+        (
+            $unit::varchar is null
+            or list_contains(
+                $unit_ids::varchar[],
+                coalesce(
+                    case $unit::varchar
+                        when 'station' then station_id
+                        when 'route' then route_id
+                        when 'owner' then first_owner_id
+                    end,
+                    ''
+                )
+            )
+        )
+        and (
+            $search::varchar = ''
+            or contains(
+                lower(
+                    concat_ws(
+                        ' ',
+                        ticket_id::varchar,
+                        customer_id::varchar,
+                        if($search_shops, coalesce(shop_name, ''), ''),
+                        if($search_owners, coalesce(owner_name, ''), ''),
+                        coalesce(route_name, ''),
+                        coalesce(station_name, '')
+                    )
+                ),
+                lower($search::varchar)
+            )
+        )
 )
 
-select * from final
+select * from found
 order by received_at desc, ticket_id
+limit $first_rows offset $skip_rows
