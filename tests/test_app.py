@@ -74,6 +74,42 @@ def test_a_long_table_shows_its_first_rows_and_says_so(app, monkeypatch):
     assert any("表中显示前 1 行（共 2 行）" in c.value for c in at.caption)
 
 
+def test_the_ticket_list_pages_and_a_page_past_the_end_shows_the_last(app, monkeypatch):
+    from dashboard import tickets
+
+    monkeypatch.setattr(tickets, "LIST_PAGE_ROWS", 1)  # the fixture's October: a few tickets
+    at = app(lang="zh")
+    at.run()
+    at.switch_page("pages/tickets.py").run()
+    every = tickets.ticket_list(partial(store.run, store.connect(store.db_path())), OCT, first_rows=None)[0]
+    n_pages = len(every)
+    assert n_pages > 2 and at.number_input(key="tk_page").value == 1
+
+    def shown() -> list[int]:
+        return at.tabs[4].dataframe[0].value["工单号"].tolist()
+
+    assert shown() == every["ticket_id"].head(1).tolist()
+    at.number_input(key="tk_page").set_value(2).run()
+    assert shown() == every["ticket_id"].iloc[1:2].tolist()
+    assert any("显示第 2–2 件" in c.value for c in at.caption)
+    at.number_input(key="tk_page").set_value(n_pages).run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert any(f"显示第 {n_pages}–{n_pages} 件" in c.value for c in at.caption)
+    assert shown() == every["ticket_id"].tail(1).tolist()
+    narrower = Scope(OCT.date_from, OCT.date_to, stations=("S1",))
+    fewer = tickets.ticket_list(
+        partial(store.run, store.connect(store.db_path())), narrower, first_rows=None
+    )[0]
+    assert 1 < len(fewer) < n_pages
+    at.session_state["f_stations"] = ["S1"]  # the scope narrows: the page asked for is past the end
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert shown() == fewer["ticket_id"].tail(1).tolist()  # the last page of the narrower list
+    assert any(f"显示第 {len(fewer)}–{len(fewer)} 件" in c.value for c in at.caption)
+    at.text_input(key="tk_search").set_value("不存在的店").run()  # a new search: its first page, no pager
+    assert not at.tabs[4].dataframe[0].value.shape[0] and not at.number_input
+
+
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_overview_shows_the_kpis_of_the_default_scope(app, fixture_db, lang):
     at = app(lang=lang)
