@@ -249,7 +249,7 @@ def ticket_list(run, scope: Scope, text: str = "", **options) -> tuple[pd.DataFr
 
 def list_page(run, scope: Scope, text: str, page: int, **options) -> tuple[pd.DataFrame, int, int]:
     """Page `page` (from 1) of the found tickets, how many were found and the page shown: a page past
-    the end (the search narrowed the list) shows the last one."""
+    the end (the filters narrowed the scope while a later page was open) shows the last one."""
     size = LIST_PAGE_ROWS
     rows, found = ticket_list(run, scope, text, first_rows=size, skip_rows=(page - 1) * size, **options)
     if rows.empty and page > 1:
