@@ -254,9 +254,14 @@ def list_page(run, scope: Scope, text: str, page: int, **options) -> tuple[pd.Da
     rows, found = ticket_list(run, scope, text, first_rows=size, skip_rows=(page - 1) * size, **options)
     if rows.empty and page > 1:
         _, found = ticket_list(run, scope, text, first_rows=1, **options)
-        page = max(1, -(-found // size))
+        page = page_count(found)
         rows, found = ticket_list(run, scope, text, first_rows=size, skip_rows=(page - 1) * size, **options)
     return rows, found, page
+
+
+def page_count(found: int) -> int:
+    """Pages of LIST_PAGE_ROWS tickets that `found` tickets fill (one, empty, for none)."""
+    return max(1, -(-found // LIST_PAGE_ROWS))
 
 
 # ---- cards ------------------------------------------------------------------------------------------

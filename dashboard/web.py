@@ -52,7 +52,7 @@ def run_later():
     """`run` with the signed-in role taken now, for work done after the script run (a download built
     when clicked): out of the run the session's state is out of reach and every frame would come back
     masked as for the strictest role."""
-    role = getattr(st.session_state.get("_user"), "role", None)
+    role = _role()
 
     def later(name: str, params: dict | None = None) -> pd.DataFrame:
         return access.mask_frame(_cached_run(name, dict(params or {}), db_version()), role)
@@ -93,10 +93,13 @@ def limit() -> Limit | None:
     return st.session_state.get("_limit")
 
 
+def _role() -> str | None:
+    return getattr(st.session_state.get("_user"), "role", None)
+
+
 def rights() -> access.Role:
     """What the signed-in user may read (the strictest role when nobody is signed in)."""
-    role = getattr(st.session_state.get("_user"), "role", None)
-    return access.ROLES.get(role or "", access.STRICTEST)
+    return access.ROLES.get(_role() or "", access.STRICTEST)
 
 
 def aggregates_only() -> bool:

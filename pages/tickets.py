@@ -124,7 +124,7 @@ with tab_list:
     )
     asked = int(st.session_state.get("tk_page") or 1)
     found, n_found, page = tickets.list_page(web.run, scope, text, asked, **searchable)
-    n_pages = max(1, -(-n_found // tickets.LIST_PAGE_ROWS))
+    n_pages = tickets.page_count(n_found)
     if n_pages > 1:
         st.session_state["tk_page"] = page  # past the end the last page is shown: the pager says so
         left, _ = st.columns([1, 3])
