@@ -5,9 +5,11 @@ tables. Also: when the rollups are stale or missing, pages fall back to the raw 
 from __future__ import annotations
 
 import shutil
+import subprocess
 from dataclasses import replace
 from datetime import date
 from functools import partial
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -263,6 +265,32 @@ def test_the_version_covers_every_query_a_refresh_runs(fixture_db, tmp_path, mon
     rollups.refresh(con)
     con.close()
     assert ran and ran <= set(rollups.REFRESH_QUERIES)
+
+
+def test_make_rebuilds_the_demo_db_when_a_file_the_version_digests_changes(tmp_path):
+    """A file the rollups' version digests but the Makefile missed would leave `make run` serving a demo DB
+    whose rollups are stale (read as missing, so every page falls back to the raw tables)."""
+    db = tmp_path / "demo.duckdb"
+    db.touch()  # newer than every source: nothing to rebuild unless a digested file is taken as changed
+    here = Path(rollups.__file__).parent
+    digested = [rollups.ROLLUPS_FILE, *(here / f for f in rollups.COMPUTED_BY)]
+    digested += [store.QUERIES_DIR / f"{name}.sql" for name in rollups.REFRESH_QUERIES]
+    root = here.parent
+
+    def rebuilds(*what_if: str) -> bool:
+        plan = subprocess.run(
+            ["make", "-n", f"DB={db}", *(f"--what-if={f}" for f in what_if), str(db)],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            check=True,
+            stdin=subprocess.DEVNULL,
+        )
+        return "dashboard demo" in plan.stdout
+
+    assert not rebuilds()
+    for path in digested:
+        assert rebuilds(str(path.relative_to(root))), path
 
 
 def test_a_changed_nine_grid_setting_makes_the_rollups_stale(fixture_db, tmp_path, monkeypatch):
