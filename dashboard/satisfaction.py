@@ -364,6 +364,7 @@ def page_figures(run: Runner, scope: Scope, lang: str, layer: str = "band") -> F
     points = frame if frame is not None and len(frame) <= maps.MAX_POINTS else None
     if points is not None:  # the map draws each customer, its tooltip names the shop
         points = with_shops(run, points)
+        surveyed = Surveyed(summary, points)  # the follow-up list taken from them is named too
     means = _query(run, "satisfaction/dimension_means", scope)
     stations = run("satisfaction/stations", {})
     company = {
