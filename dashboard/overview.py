@@ -11,10 +11,11 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 
 import pandas as pd
 
-from dashboard import kpis, nine_grid, rollups, staff, tickets
+from dashboard import kpis, nine_grid, parallel, rollups, staff, tickets
 from dashboard.i18n import fmt_count, fmt_delta, fmt_number, fmt_pct, fmt_yuan, t
 from dashboard.kpis import Runner, plain
 from dashboard.scope import Scope, add_months, month_end, whole_months
@@ -122,15 +123,19 @@ def headline_kpis(run: Runner, scope: Scope, composite: dict | None = None) -> d
     """Every figure the cards show or judge (the area functions'; for the whole company and one month,
     their answers kept by the rollups). `composite` holds staff.composite_mean by period when the caller
     asked for several at once."""
-    if rollups.ready(run) and rollups.company_months_cover(run, scope, [_span(scope)]):
-        row = run("overview/headlines_by_month", {"month": scope.date_from})
-        figures = json.loads(row["figures"].iloc[0])
-    else:
-        figures = area_figures(run, scope)
+    figures = headline_figures(run, scope)
     if composite is None:
         composite = staff.composite_means(run, scope, [_span(scope)])
     figures["staff.composite_mean"] = composite[_span(scope)]
     return figures
+
+
+def headline_figures(run: Runner, scope: Scope) -> dict:
+    """The headline figures but the staff composite (which comes from one query for every period)."""
+    if rollups.ready(run) and rollups.company_months_cover(run, scope, [_span(scope)]):
+        row = run("overview/headlines_by_month", {"month": scope.date_from})
+        return json.loads(row["figures"].iloc[0])
+    return area_figures(run, scope)
 
 
 def trend_months(scope: Scope, first_day: date | None, n: int = TREND_MONTHS) -> list[date]:
@@ -151,23 +156,34 @@ def trend(run: Runner, scope: Scope, months: list[date], composite: dict | None 
     """One row per month (index: first day), one column per headline KPI: each month as a period."""
     if not months:
         return pd.DataFrame(columns=[h.kpi for h in HEADLINES])
+    if composite is None:
+        composite = staff.composite_means(run, scope, [(m, month_end(m)) for m in months])
+    rows, slow = parallel.together(
+        lambda: trend_rows(run, scope, months), lambda: nine_grid.monthly_slow_sellers(run, scope, months)
+    )
+    return trend_table(rows, months, composite, slow)
+
+
+def trend_rows(run: Runner, scope: Scope, months: list[date]) -> pd.DataFrame:
+    """The trend query's rows (one a month) for the months, from the rollups where they cover them."""
     params = trend_params(scope, months)
     spans = [(m, month_end(m)) for m in months]
     if not rollups.ready(run):
-        frame = run("overview/trend", params)
-    elif rollups.company_months_cover(run, scope, spans):
-        frame = run("overview/trend_by_month", {"months": months})
-    elif piece := rollups.slice_months_cover(run, scope, spans):
-        frame = run("overview/trend_by_slice_month", {"months": months, "slice": piece[0], "code": piece[1]})
-    else:
-        frame = run("overview/trend_monthly", params)  # months are whole
-    frame = frame.set_index("month").rename(columns=TREND_COLUMNS | TREND_COUNTS)
+        return run("overview/trend", params)
+    if rollups.company_months_cover(run, scope, spans):
+        return run("overview/trend_by_month", {"months": months})
+    if piece := rollups.slice_months_cover(run, scope, spans):
+        return run("overview/trend_by_slice_month", {"months": months, "slice": piece[0], "code": piece[1]})
+    return run("overview/trend_monthly", params)  # months are whole
+
+
+def trend_table(rows: pd.DataFrame, months: list[date], composite: dict, slow: dict) -> pd.DataFrame:
+    """The trend's rows as the headline KPIs by month, with the staff composite and the slow sellers."""
+    frame = rows.set_index("month").rename(columns=TREND_COLUMNS | TREND_COUNTS)
     frame.index = [pd.Timestamp(m).date() for m in frame.index]
     frame = frame[[*TREND_COLUMNS.values(), *TREND_COUNTS.values()]].astype("float64")
-    if composite is None:
-        composite = staff.composite_means(run, scope, spans)
+    spans = [(m, month_end(m)) for m in months]
     frame["staff.composite_mean"] = pd.Series({m: composite[(m, e)] for m, e in spans}, dtype="float64")
-    slow = nine_grid.monthly_slow_sellers(run, scope, months)
     frame["nine_grid.slow_sellers"] = pd.Series(slow, dtype="float64")
     return frame
 
@@ -383,21 +399,33 @@ def gather(run: Runner, scope: Scope, first_day: date | None = None) -> Overview
     # each area's queries again; other periods ask the areas
     in_trend = one_month(scope)
     asked = sorted({*months, *(s.date_from for s in compared if in_trend)})
-    # the staff composite of every period asked for, in one inputs query
-    composite = staff.composite_means(
-        run, scope, [_span(scope), *map(_span, compared), *((m, month_end(m)) for m in asked)]
-    )
-    current = headline_kpis(run, scope, composite)
-    every_month = trend(run, scope, asked, composite)
+    # the staff composite of every period asked for, in one inputs query; every query of the page at once
+    spans = [_span(scope), *map(_span, compared), *((m, month_end(m)) for m in asked)]
+    alone = [period for period in compared if not in_trend]  # periods the areas' functions answer
+    asks = {
+        "composite": lambda: staff.composite_means(run, scope, spans),
+        "current": lambda: headline_figures(run, scope),
+        "units": lambda: units(run, scope),
+        **{period: partial(headline_figures, run, period) for period in alone},
+    }
+    if asked:
+        asks["rows"] = lambda: trend_rows(run, scope, asked)
+        asks["slow"] = lambda: nine_grid.monthly_slow_sellers(run, scope, asked)
+    got = dict(zip(asks, parallel.together(*asks.values()), strict=True))
+    composite, current, every = got["composite"], got["current"], got["units"]
+    current["staff.composite_mean"] = composite[_span(scope)]
+    if asked:
+        every_month = trend_table(got["rows"], asked, composite, got["slow"])
+    else:
+        every_month = trend(run, scope, asked)
 
     def figures_of(period: Scope) -> dict:
         if period not in compared:
             return dict.fromkeys(current)
         if in_trend:
             return month_figures(every_month, period.date_from)
-        return headline_kpis(run, period, composite)
+        return got[period] | {"staff.composite_mean": composite[_span(period)]}
 
-    every = units(run, scope)
     ranked = pd.concat([judged(every[every.unit == level]) for level in ("station", "route")])
     return OverviewData(
         scope=scope,

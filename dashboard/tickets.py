@@ -11,7 +11,7 @@ from datetime import date
 
 import pandas as pd
 
-from dashboard import charts, rollups
+from dashboard import charts, parallel, rollups
 from dashboard.cards import Card
 from dashboard.i18n import fmt_count, fmt_delta, fmt_number, fmt_pct, label, t
 from dashboard.metrics import km
@@ -179,36 +179,53 @@ class TicketData:
 
 
 def gather(run, scope: Scope, first_day: date | None = None) -> TicketData:
-    """Run every query of the page (the page with the cached runner, the bench without); for the whole
-    company and a calendar month, most answers are the ones the rollups keep."""
+    """Run every query of the page, at the same time (the page with the cached runner, the bench without);
+    for the whole company and a calendar month, most answers are the ones the rollups keep."""
     params, judged = scope.params(), target_params(scope)
-    row = rollups.answer(run, scope, "tickets/kpis", judged).to_dict("records")[0]
-    received_by = rollups.answer(run, scope, "tickets/received_by", params)
-    curves, closure = resolution_curves(rollups.answer(run, scope, "tickets/resolution_times", params))
     previous = scope.previous()
-    first_page, n_tickets = ticket_list(run, scope)
-    if first_day is not None and previous.date_from < first_day:
-        previous_kpis, previous_by = {}, received_by.iloc[0:0]
-    else:  # ticket_kpis of the previous period, its breakdowns queried once for the cards and the chart
-        previous_by = rollups.answer(run, previous, "tickets/received_by", previous.params())
-        times = rollups.answer(run, previous, "tickets/resolution_times", previous.params())
-        _, previous_summary = resolution_curves(times)
-        row_before = rollups.answer(run, previous, "tickets/kpis", target_params(previous))
-        previous_kpis = kpis_from(row_before.to_dict("records")[0], previous_by, previous_summary)
+    compared = first_day is None or previous.date_from >= first_day
+    asked = {
+        "kpis": lambda: rollups.answer(run, scope, "tickets/kpis", judged),
+        "received_by": lambda: rollups.answer(run, scope, "tickets/received_by", params),
+        "times": lambda: rollups.answer(run, scope, "tickets/resolution_times", params),
+        "list": lambda: ticket_list(run, scope),
+        "volume": lambda: rollups.answer(run, scope, "tickets/volume", volume_params(scope)),
+        "funnel": lambda: rollups.answer(run, scope, "tickets/funnel", params),
+        "ranking": lambda: ranking(run, scope),
+        "backlog": lambda: rollups.answer(run, scope, "tickets/backlog", backlog_params(scope)),
+    }
+    if compared:  # ticket_kpis of the previous period, its breakdowns asked once for the cards and the chart
+        asked |= {
+            "previous_by": lambda: rollups.answer(run, previous, "tickets/received_by", previous.params()),
+            "previous_times": lambda: rollups.answer(
+                run, previous, "tickets/resolution_times", previous.params()
+            ),
+            "previous_kpis": lambda: rollups.answer(run, previous, "tickets/kpis", target_params(previous)),
+        }
+    got = dict(zip(asked, parallel.together(*asked.values()), strict=True))
+    row = got["kpis"].to_dict("records")[0]
+    curves, closure = resolution_curves(got["times"])
+    if compared:
+        _, previous_summary = resolution_curves(got["previous_times"])
+        previous_by = got["previous_by"]
+        previous_kpis = kpis_from(got["previous_kpis"].to_dict("records")[0], previous_by, previous_summary)
+    else:
+        previous_kpis, previous_by = {}, got["received_by"].iloc[0:0]
+    first_page, n_tickets = got["list"]
     return TicketData(
         scope=scope,
-        kpis=kpis_from(row, received_by, closure),
+        kpis=kpis_from(row, got["received_by"], closure),
         previous_kpis=previous_kpis,
         extra={"reopened": int(row["reopened"]), "resolved": int(row["resolved"])},
-        received_by=received_by,
+        received_by=got["received_by"],
         previous_received_by=previous_by,
         grain=grain(scope),
-        volume=rollups.answer(run, scope, "tickets/volume", volume_params(scope)),
-        funnel=rollups.answer(run, scope, "tickets/funnel", params),
+        volume=got["volume"],
+        funnel=got["funnel"],
         curves=curves,
         closure=closure,
-        ranking=ranking(run, scope),
-        backlog=rollups.answer(run, scope, "tickets/backlog", backlog_params(scope)),
+        ranking=got["ranking"],
+        backlog=got["backlog"],
         tickets=first_page,
         n_tickets=n_tickets,
     )

@@ -14,6 +14,7 @@ import hashlib
 import math
 import os
 import statistics
+import threading
 import time
 from dataclasses import replace
 from functools import partial
@@ -99,13 +100,16 @@ def differences(ours: dict, theirs: dict) -> list[str]:
 
 
 class TimedRunner:
-    """The named-query runner, adding up the time spent in queries (the rest of a page's time is Python:
-    frames to figures). Like the app's runner it keeps the answers of the rollup-state checks, which the
-    app caches per DB version; every other query runs each time (a cache miss)."""
+    """The named-query runner, timing the page's queries: the wall time during which at least one of them
+    ran (a page runs its independent queries at the same time, dashboard/parallel.py; the rest of a page's
+    time is Python: frames to figures). Like the app's runner it keeps the answers of the rollup-state
+    checks, which the app caches per DB version; every other query runs each time (a cache miss)."""
 
     def __init__(self, con):
-        self.con, self.seconds, self.queries = con, 0.0, 0
+        self.con, self.queries = con, 0
+        self.spans: list[tuple[float, float]] = []
         self.kept: dict = {}
+        self.lock = threading.Lock()
 
     def __call__(self, name: str, params: dict | None = None):
         if name.startswith("rollups/") and name in self.kept:
@@ -117,12 +121,23 @@ class TimedRunner:
                 self.kept[name] = frame
             return frame
         finally:
-            self.seconds += time.perf_counter() - started
-            self.queries += 1
+            with self.lock:
+                self.spans.append((started, time.perf_counter()))
+                self.queries += 1
+
+    @property
+    def seconds(self) -> float:
+        """The length of the union of the queries' spans."""
+        total, reached = 0.0, float("-inf")
+        for start, end in sorted(self.spans):
+            if end > reached:
+                total += end - max(start, reached)
+                reached = end
+        return total
 
     def once(self, page: Page, scope, catalog) -> tuple[float, float]:
         """(seconds in queries, seconds in all) of one run of the page."""
-        self.seconds, self.queries = 0.0, 0
+        self.spans, self.queries = [], 0
         total = _timed(lambda: page.ours(self, scope, catalog))
         return self.seconds, total
 

@@ -1,0 +1,43 @@
+"""A page's independent queries at the same time. DuckDB plans and runs a statement without holding the
+GIL, so while one query runs a second one plans and runs on the other core: a filtered view's dozen small
+queries (mostly planning) take ~0.6 of their one-after-another time on this 2-core machine."""
+
+from __future__ import annotations
+
+import contextvars
+import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+
+WORKERS = 2  # the cores of the server the targets are set for; more threads only queue on them
+
+
+def together(*tasks: Callable[[], object]) -> list:
+    """Each task's result, in order (the first error raised). The tasks run on up to WORKERS threads of
+    their own (a nested call makes its own, so it cannot wait on itself), each in a copy of the caller's
+    context variables (the rollups' raw-only and building flags) and, in the app, in the script run's
+    context (the runner masks by the signed-in role it reads there)."""
+    if len(tasks) < 2:
+        return [task() for task in tasks]
+    enter = _script_run_context()
+
+    def call(task, context: contextvars.Context):
+        def entered():
+            enter()
+            return task()
+
+        return context.run(entered)
+
+    with ThreadPoolExecutor(min(WORKERS, len(tasks)), thread_name_prefix="together") as pool:
+        futures = [pool.submit(call, task, contextvars.copy_context()) for task in tasks]
+        return [future.result() for future in futures]
+
+
+def _script_run_context() -> Callable[[], None]:
+    """What puts a worker thread in the calling Streamlit script run's context (a no-op outside one)."""
+    from streamlit.runtime.scriptrunner import add_script_run_ctx, get_script_run_ctx
+
+    ctx = get_script_run_ctx(suppress_warning=True)
+    if ctx is None:
+        return lambda: None
+    return lambda: add_script_run_ctx(threading.current_thread(), ctx)
