@@ -5,10 +5,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from functools import partial
 
 import pandas as pd
 
-from dashboard import nine_grid
+from dashboard import nine_grid, parallel
 from dashboard.i18n import fmt_date, fmt_number, label, t
 from dashboard.kpis import Runner
 from dashboard.scope import Scope
@@ -59,21 +60,13 @@ def gather(run: Runner, scope: Scope) -> Profile | None:
         return None
     as_of = {**one, "date_to": scope.date_to}
     row = identity.to_dict("records")[0]
-    grid = None
-    if row["has_pos"]:
-        only = replace(scope, stations=(), routes=(), btypes=(), markets=())
-        grid = nine_grid.grid(run, only, scope.date_from, scope.date_to)
-    profile = Profile(
-        scope=scope,
-        identity=row,
-        monthly=run("customer/monthly", as_of),
-        surveys=run("customer/surveys", as_of),
-        tickets=run("customer/tickets", as_of),
-        visits=run("customer/visits", as_of),
-        training=run("customer/training", as_of),
-        residencies=run("customer/residencies", as_of),
-        grid=grid,
+    only = replace(scope, stations=(), routes=(), btypes=(), markets=())
+    parts = ("monthly", "surveys", "tickets", "visits", "training", "residencies")
+    grid, *frames = parallel.together(
+        lambda: nine_grid.grid(run, only, scope.date_from, scope.date_to) if row["has_pos"] else None,
+        *(partial(run, f"customer/{part}", as_of) for part in parts),
     )
+    profile = Profile(scope=scope, identity=row, grid=grid, **dict(zip(parts, frames, strict=True)))
     profile.actions = next_visit(profile)
     return profile
 

@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 import pandas as pd
 
+from dashboard import parallel
 from dashboard.scope import Scope
 from dashboard.settings import settings
 
@@ -75,16 +76,19 @@ def gross_profit(run: Runner, scope: Scope) -> dict:
 def overview(run: Runner, scope: Scope) -> dict:
     """The overview's own KPIs for one scope and period (customers, surveys, tickets, visits, profit)."""
     from dashboard import rollups
+    from dashboard.programs import program_kpis  # programs builds on this module
 
     low_score = float(settings()["satisfaction"]["low_score"])
     query = "overview/kpis_monthly" if rollups.usable(run, scope) else "overview/kpis"
-    row = run(query, {**scope.params(), "low_score": low_score}).to_dict("records")[0]
-    from dashboard.programs import program_kpis  # programs builds on this module
-
-    programs = program_kpis(run, scope)
+    rows, programs, profit = parallel.together(
+        lambda: run(query, {**scope.params(), "low_score": low_score}),
+        lambda: program_kpis(run, scope),
+        lambda: gross_profit(run, scope),
+    )
+    row = rows.to_dict("records")[0]
     figures = {name: plain(row[column]) for name, column in OVERVIEW_KPIS.items()}
     figures["visits.done_rate"] = ratio(figures["visits.done"], figures["visits.planned"])
-    return figures | gross_profit(run, scope) | {name: programs[name] for name in PROGRAM_KPIS}
+    return figures | profit | {name: programs[name] for name in PROGRAM_KPIS}
 
 
 def _areas() -> list[Callable[[Runner, Scope], dict]]:

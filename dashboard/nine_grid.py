@@ -11,7 +11,7 @@ from datetime import date
 
 import pandas as pd
 
-from dashboard import rollups
+from dashboard import parallel, rollups
 from dashboard.kpis import Runner
 from dashboard.metrics.nine_grid import CELLS, cell_counts, classify
 from dashboard.scope import Scope, add_months, month_end
@@ -162,6 +162,10 @@ def monthly_slow_sellers(run: Runner, scope: Scope, months: list[date]) -> dict[
 
 def page_figures(run: Runner, scope: Scope, before: tuple[date, date], after: tuple[date, date]):
     """Everything the page draws: the stores to pick from, the period's grid, and the two compared."""
-    stores = run("nine_grid/stores", scope.without_customer().filter_params())
-    current = grid(run, scope, scope.date_from, scope.date_to)
-    return stores, current, (grid(run, scope, *before), grid(run, scope, *after))
+    stores, current, then, now = parallel.together(
+        lambda: run("nine_grid/stores", scope.without_customer().filter_params()),
+        lambda: grid(run, scope, scope.date_from, scope.date_to),
+        lambda: grid(run, scope, *before),
+        lambda: grid(run, scope, *after),
+    )
+    return stores, current, (then, now)

@@ -116,7 +116,12 @@ def _span(scope: Scope) -> tuple[date, date]:
 
 def area_figures(run: Runner, scope: Scope) -> dict:
     """The headline figures but the staff composite, each from the function of the area that owns it."""
-    return kpis.overview(run, scope) | tickets.ticket_rates(run, scope) | nine_grid.kpis(run, scope)
+    parts = parallel.together(
+        partial(kpis.overview, run, scope),
+        partial(tickets.ticket_rates, run, scope),
+        partial(nine_grid.kpis, run, scope),
+    )
+    return parts[0] | parts[1] | parts[2]
 
 
 def headline_kpis(run: Runner, scope: Scope, composite: dict | None = None) -> dict:

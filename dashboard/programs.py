@@ -10,7 +10,7 @@ from datetime import date
 
 import pandas as pd
 
-from dashboard import rollups, tables
+from dashboard import parallel, rollups, tables
 from dashboard.i18n import fmt_number, label, t
 from dashboard.kpis import Runner, plain
 from dashboard.metrics.did import did
@@ -109,13 +109,20 @@ def gather(run: Runner, scope: Scope, period: tuple[date, date]) -> ProgramData:
     def kept(query: str) -> pd.DataFrame:  # the company's months: the answers kept at refresh
         return rollups.answer(run, scope, query, params)
 
+    figures, training_by, untrained, residencies, effect_ = parallel.together(
+        lambda: program_kpis(run, scope),
+        lambda: kept("programs/training_by"),
+        lambda: kept("programs/untrained"),
+        lambda: kept("programs/residencies"),
+        lambda: effect(run, scope, period),
+    )
     return ProgramData(
         scope=scope,
-        kpis=program_kpis(run, scope),
-        training_by=kept("programs/training_by"),
-        untrained=kept("programs/untrained"),
-        residencies=kept("programs/residencies"),
-        effect=effect(run, scope, period),
+        kpis=figures,
+        training_by=training_by,
+        untrained=untrained,
+        residencies=residencies,
+        effect=effect_,
     )
 
 

@@ -19,6 +19,7 @@ import contextvars
 import hashlib
 import json
 import re
+import threading
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import date, timedelta
@@ -363,13 +364,18 @@ def _store_effect(con, last_day: date | None) -> None:
 
 
 def _runner(con):
-    """The named-query runner on `con` itself, so inside its open transaction (a cursor would not see it)."""
+    """The named-query runner on `con` itself, so inside its open transaction (a cursor would not see it);
+    one query at a time, since a connection refuses a second call while busy and the pages' functions ask
+    for some of theirs from two threads at once (dashboard/parallel.py)."""
     from dashboard import store
+
+    busy = threading.Lock()
 
     def run(name: str, params: dict | None = None):
         query, params = store.load_query(name), dict(params or {})
         store.check_params(query, params)
-        return con.execute(query.sql, params).df()
+        with busy:
+            return con.execute(query.sql, params).df()
 
     return run
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from dashboard import charts, maps, rollups, tables
+from dashboard import charts, maps, parallel, rollups, tables
 from dashboard.i18n import fmt_count, fmt_date, fmt_number, label, t
 from dashboard.kpis import Runner, plain
 from dashboard.scope import Scope, month_end
@@ -358,15 +358,17 @@ def page_figures(run: Runner, scope: Scope, lang: str, layer: str = "band") -> F
     """Every figure of the satisfaction page for one scope, language and map layer: the cards, charts and
     map dots from the scope's summary, the customers only when the map draws each of them."""
     limits = thresholds()
-    surveyed = gather(run, scope, limits)
+    surveyed, means, stations = parallel.together(
+        lambda: gather(run, scope, limits),
+        lambda: _query(run, "satisfaction/dimension_means", scope),
+        lambda: run("satisfaction/stations", {}),
+    )
     summary, frame = surveyed.summary, surveyed.frame
     n_customers = int(summary["n_customers"].sum())
     points = frame if frame is not None and len(frame) <= maps.MAX_POINTS else None
     if points is not None:  # the map draws each customer, its tooltip names the shop
         points = with_shops(run, points)
         surveyed = Surveyed(summary, points)  # the follow-up list taken from them is named too
-    means = _query(run, "satisfaction/dimension_means", scope)
-    stations = run("satisfaction/stations", {})
     company = {
         dim: plain(v)
         for dim, v in means[means.snapshot == "company"].set_index("dimension").mean_score.items()
