@@ -416,13 +416,10 @@ def gather(run: Runner, scope: Scope, first_day: date | None = None) -> Overview
     if asked:
         asks["rows"] = lambda: trend_rows(run, scope, asked)
         asks["slow"] = lambda: nine_grid.monthly_slow_sellers(run, scope, asked)
-    got = dict(zip(asks, parallel.together(*asks.values()), strict=True))
+    got = parallel.named(asks)
     composite, current, every = got["composite"], got["current"], got["units"]
     current["staff.composite_mean"] = composite[_span(scope)]
-    if asked:
-        every_month = trend_table(got["rows"], asked, composite, got["slow"])
-    else:
-        every_month = trend(run, scope, asked)
+    every_month = trend_table(got["rows"], asked, composite, got["slow"]) if asked else trend(run, scope, [])
 
     def figures_of(period: Scope) -> dict:
         if period not in compared:

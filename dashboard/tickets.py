@@ -202,7 +202,7 @@ def gather(run, scope: Scope, first_day: date | None = None) -> TicketData:
             ),
             "previous_kpis": lambda: rollups.answer(run, previous, "tickets/kpis", target_params(previous)),
         }
-    got = dict(zip(asked, parallel.together(*asked.values()), strict=True))
+    got = parallel.named(asked)
     row = got["kpis"].to_dict("records")[0]
     curves, closure = resolution_curves(got["times"])
     if compared:

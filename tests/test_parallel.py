@@ -26,6 +26,10 @@ def test_the_tasks_run_on_threads_at_once():
     assert len(set(names)) == 2
 
 
+def test_named_tasks_give_their_results_by_name():
+    assert parallel.named({"a": lambda: 1, ("b", 2): lambda: "two"}) == {"a": 1, ("b", 2): "two"}
+
+
 def test_an_error_reaches_the_caller():
     def broken():
         raise ValueError("no such station")
