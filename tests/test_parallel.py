@@ -21,9 +21,14 @@ def test_results_come_in_the_order_asked():
 
 
 def test_the_tasks_run_on_threads_at_once():
-    barrier = threading.Barrier(parallel.WORKERS, timeout=10)  # each task waits for the other
-    names = parallel.together(*(lambda: barrier.wait() and threading.current_thread().name,) * 2)
-    assert len(set(names)) == 2
+    barrier = threading.Barrier(2, timeout=10)  # each task waits for the other: on one thread, a timeout
+
+    def meet() -> str:
+        barrier.wait()
+        return threading.current_thread().name
+
+    names = parallel.together(meet, meet)
+    assert len(set(names)) == 2 and all(name.startswith("together") for name in names)
 
 
 def test_named_tasks_give_their_results_by_name():
