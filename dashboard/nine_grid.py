@@ -141,8 +141,9 @@ def kpis(run: Runner, scope: Scope) -> dict:
     }
 
 
-def monthly_slow_sellers(run: Runner, scope: Scope, months: list[date]) -> dict[date, int | None]:
-    """nine_grid.slow_sellers of each month as a period of its own, from one query for all months."""
+def monthly_slow(run: Runner, scope: Scope, months: list[date]) -> dict[date, dict]:
+    """nine_grid.slow_sellers and nine_grid.slow_share of each month as a period of its own (as `kpis`
+    gives them), from one query for all months."""
     level = rollups.level(scope)
     if scope.customer is None and level and rollups.ready(run):
         given = {k: v for k, v in scope.filter_params().items() if k not in ("customer", "routes")}
@@ -153,10 +154,15 @@ def monthly_slow_sellers(run: Runner, scope: Scope, months: list[date]) -> dict[
     found = {}
     for month in months:
         part = parts.get(month)
+        if part is None:
+            found[month] = dict.fromkeys(["nine_grid.slow_sellers", "nine_grid.slow_share"])
+            continue
         days = (month_end(month) - month).days + 1
-        found[month] = (
-            None if part is None else int((classify(part, days, **thresholds()).cell == "slow").sum())
-        )
+        counts = cell_counts(classify(part, days, **thresholds()))
+        found[month] = {
+            "nine_grid.slow_sellers": counts["slow"],
+            "nine_grid.slow_share": counts["slow"] / sum(counts.values()),
+        }
     return found
 
 

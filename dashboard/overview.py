@@ -87,7 +87,23 @@ TREND_COUNTS = {
     "training_sessions": "training.sessions",
     "residency_stores": "residency.stores",
 }
-COUNT_KPIS = {*TREND_COUNTS.values(), "nine_grid.slow_sellers"}
+# ... and what only the current period's context row reads (its captions): with these, a month's own
+# figures are a row of the trend too, so a narrowed month asks the areas' functions nothing.
+TREND_EXTRAS = {
+    "customers_active": "customers.active",
+    "visits_planned": "visits.planned",
+    "training_rural_sessions": "training.rural_sessions",
+    "residency_staff": "residency.staff",
+    "residency_days": "residency.days",
+}
+COUNT_KPIS = {*TREND_COUNTS.values(), *TREND_EXTRAS.values(), "nine_grid.slow_sellers"}
+# What the cards, the context row and the exports read of a period's figures.
+SHOWN_KPIS = (
+    *(h.kpi for h in HEADLINES),
+    *TARGET_KINDS,
+    *TREND_COUNTS.values(),
+    *TREND_EXTRAS.values(),
+)
 
 
 def targets() -> dict[str, tuple[str, float]]:
@@ -164,7 +180,7 @@ def trend(run: Runner, scope: Scope, months: list[date], composite: dict | None 
     if composite is None:
         composite = staff.composite_means(run, scope, [(m, month_end(m)) for m in months])
     rows, slow = parallel.together(
-        lambda: trend_rows(run, scope, months), lambda: nine_grid.monthly_slow_sellers(run, scope, months)
+        lambda: trend_rows(run, scope, months), lambda: nine_grid.monthly_slow(run, scope, months)
     )
     return trend_table(rows, months, composite, slow)
 
@@ -183,13 +199,16 @@ def trend_rows(run: Runner, scope: Scope, months: list[date]) -> pd.DataFrame:
 
 
 def trend_table(rows: pd.DataFrame, months: list[date], composite: dict, slow: dict) -> pd.DataFrame:
-    """The trend's rows as the headline KPIs by month, with the staff composite and the slow sellers."""
-    frame = rows.set_index("month").rename(columns=TREND_COLUMNS | TREND_COUNTS)
+    """The trend's rows as the headline KPIs by month, with the staff composite and the slow sellers (and
+    their share: `slow` is nine_grid.monthly_slow's)."""
+    named = TREND_COLUMNS | TREND_COUNTS | TREND_EXTRAS
+    frame = rows.set_index("month").rename(columns=named)
     frame.index = [pd.Timestamp(m).date() for m in frame.index]
-    frame = frame[[*TREND_COLUMNS.values(), *TREND_COUNTS.values()]].astype("float64")
+    frame = frame[list(dict.fromkeys(named.values()))].astype("float64")
     spans = [(m, month_end(m)) for m in months]
     frame["staff.composite_mean"] = pd.Series({m: composite[(m, e)] for m, e in spans}, dtype="float64")
-    frame["nine_grid.slow_sellers"] = pd.Series(slow, dtype="float64")
+    for name in ("nine_grid.slow_sellers", "nine_grid.slow_share"):
+        frame[name] = pd.Series({m: figures[name] for m, figures in slow.items()}, dtype="float64")
     return frame
 
 
@@ -197,6 +216,16 @@ def month_figures(trend_frame: pd.DataFrame, month: date) -> dict:
     """A month's row of the trend as the area functions give its figures (counts whole, None for none)."""
     row = {name: plain(value) for name, value in trend_frame.loc[month].items()}
     return {k: int(v) if k in COUNT_KPIS and v is not None else v for k, v in row.items()}
+
+
+def current_figures(trend_frame: pd.DataFrame, scope: Scope) -> dict:
+    """A one-month period's SHOWN_KPIS from the trend (which holds its month and the same month last year):
+    its row, and the gross profit's growth as `kpis.gross_profit` gives it, from last year's row."""
+    figures = month_figures(trend_frame, scope.date_from)
+    before = plain(trend_frame.loc[scope.last_year().date_from, "customers.gross_profit_yuan"])
+    growth = kpis.ratio(figures["customers.gross_profit_yuan"], before)
+    figures["customers.gross_profit_yoy"] = None if growth is None else growth - 1
+    return {name: figures[name] for name in SHOWN_KPIS}
 
 
 def one_month(scope: Scope) -> bool:
@@ -400,26 +429,35 @@ def gather(run: Runner, scope: Scope, first_day: date | None = None) -> Overview
     previous, last_year = scope.previous(), scope.last_year()
     compared = [s for s in (previous, last_year) if _comparable(s, first_day)]
     months = trend_months(scope, first_day)
-    # a month's period before and last year's are rows of the trend (what the cards show of them), not
-    # each area's queries again; other periods ask the areas
+    # a month's period before and last year's are rows of the trend (what the cards show of them), not each
+    # area's queries again; so is a narrowed month itself (the whole company's month: the areas' answers,
+    # which the rollups keep); other periods ask the areas
     in_trend = one_month(scope)
-    asked = sorted({*months, *(s.date_from for s in compared if in_trend)})
+    from_trend = in_trend and not rollups.whole_company(scope)
+    # the month itself (also before the data's first month) and last year's, which the profit's growth reads
+    extra = [scope.date_from, last_year.date_from] if from_trend else []
+    asked = sorted({*months, *extra, *(s.date_from for s in compared if in_trend)})
     # the staff composite of every period asked for, in one inputs query; every query of the page at once
     spans = [_span(scope), *map(_span, compared), *((m, month_end(m)) for m in asked)]
     alone = [period for period in compared if not in_trend]  # periods the areas' functions answer
     asks = {
         "composite": lambda: staff.composite_means(run, scope, spans),
-        "current": lambda: headline_figures(run, scope),
         "units": lambda: units(run, scope),
         **{period: partial(headline_figures, run, period) for period in alone},
     }
+    if not from_trend:
+        asks["current"] = lambda: headline_figures(run, scope)
     if asked:
         asks["rows"] = lambda: trend_rows(run, scope, asked)
-        asks["slow"] = lambda: nine_grid.monthly_slow_sellers(run, scope, asked)
+        asks["slow"] = lambda: nine_grid.monthly_slow(run, scope, asked)
     got = parallel.named(asks)
-    composite, current, every = got["composite"], got["current"], got["units"]
-    current["staff.composite_mean"] = composite[_span(scope)]
+    composite, every = got["composite"], got["units"]
     every_month = trend_table(got["rows"], asked, composite, got["slow"]) if asked else trend(run, scope, [])
+    if from_trend:
+        current = current_figures(every_month, scope)
+    else:
+        current = {name: got["current"].get(name) for name in SHOWN_KPIS}
+    current["staff.composite_mean"] = composite[_span(scope)]
 
     def figures_of(period: Scope) -> dict:
         if period not in compared:

@@ -138,18 +138,37 @@ def test_sparkline_points_equal_each_months_kpis(which, run, demo_run):
 
 
 @pytest.mark.parametrize("which", ["fixture", "demo"])
-def test_a_months_period_before_and_last_year_are_its_trend_rows(which, run, demo_run):
-    # what the cards and the context row compare with: the same values and types as the area functions
-    # give for those months, for the company, a station, a route and a business type
+def test_a_month_its_period_before_and_last_year_are_its_trend_rows(which, run, demo_run):
+    # what the cards and the context row show and compare with: the same values and types as the area
+    # functions give for those months, for the company (its month kept by the rollups), a station, a route,
+    # a business type, and a month whose last year precedes the data (no growth of the gross profit)
     runner, first_day = (run, date(2025, 10, 1)) if which == "fixture" else (demo_run, date(2024, 11, 1))
     narrowed = [{}, {"stations": ("GD" if which == "demo" else "S1",)}, {"btypes": ("B",)}]
-    narrowed += [{"routes": ("GD03",)}] if which == "demo" else []
+    narrowed += (
+        [{"routes": ("GD03",)}, {"date_from": date(2025, 3, 1), "date_to": date(2025, 3, 31)}]
+        if (which == "demo")
+        else [{"stations": ("S1",), "date_from": date(2026, 9, 1), "date_to": date(2026, 9, 30)}]
+    )
+    monthly = {
+        *overview.TREND_COLUMNS.values(),
+        *overview.TREND_COUNTS.values(),
+        *overview.TREND_EXTRAS.values(),
+    }
+    monthly |= {"staff.composite_mean", "nine_grid.slow_sellers", "nine_grid.slow_share"}
     for given in narrowed:
         scope = replace(OCT, **given)
         data = overview.gather(runner, scope, first_day)
+        expected = overview.headline_kpis(runner, scope)
+        assert set(overview.SHOWN_KPIS) <= set(data.current), given
+        for name in overview.SHOWN_KPIS:
+            value = data.current[name]
+            assert _same(value, expected[name]) and type(value) is type(expected[name]), (given, name)
         for shown, period in ((data.previous, scope.previous()), (data.last_year, scope.last_year())):
+            if not overview._comparable(period, first_day):
+                assert all(value is None for value in shown.values()), given
+                continue
             expected = overview.headline_kpis(runner, period)
-            assert set(shown) == {*(h.kpi for h in overview.HEADLINES), *overview.TREND_COUNTS.values()}
+            assert set(shown) == monthly
             for name, value in shown.items():
                 assert _same(value, expected[name]) and type(value) is type(expected[name]), (given, name)
         assert list(data.trend.index) == overview.trend_months(scope, first_day)  # 12 months, no more

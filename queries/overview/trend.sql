@@ -121,7 +121,10 @@ customer_counts as (
 ),
 
 sessions as (
-    select months.month, count(*) as training_sessions
+    select
+        months.month,
+        count(*) as training_sessions,
+        count(*) filter (where training_sessions.is_rural) as training_rural_sessions
     from training_sessions
     join (select distinct station_id from scoped) using (station_id)
     join months on training_sessions.held_on between months.month and months.month_last
@@ -132,7 +135,9 @@ residency as (
     select
         months.month,
         sum(residencies.days) / count(distinct residencies.staff_id) as residency_avg_days_per_staff,
-        count(distinct residencies.customer_id) as residency_stores
+        count(distinct residencies.customer_id) as residency_stores,
+        count(distinct residencies.staff_id) as residency_staff,
+        sum(residencies.days)::bigint as residency_days
     from residencies
     join scoped using (customer_id)
     join months on residencies.start_on between months.month and months.month_last
@@ -167,7 +172,13 @@ final as (
         coalesce(ticket_rates.tickets_received, 0) as tickets_received,
         coalesce(done.visits_done, 0) as visits_done,
         coalesce(sessions.training_sessions, 0) as training_sessions,
-        coalesce(residency.residency_stores, 0) as residency_stores
+        coalesce(residency.residency_stores, 0) as residency_stores,
+        -- and what only the current period's context row reads (its captions)
+        coalesce(customer_counts.customers_active, 0) as customers_active,
+        coalesce(plans.visits_planned, 0) as visits_planned,
+        coalesce(sessions.training_rural_sessions, 0) as training_rural_sessions,
+        coalesce(residency.residency_staff, 0) as residency_staff,
+        coalesce(residency.residency_days, 0) as residency_days
     from months
     left join satisfaction using (month)
     left join ticket_rates using (month)
