@@ -172,8 +172,10 @@ def overview_kpis(f: dict, scope: Scope) -> dict:
 def overview_page(f: dict, scope: Scope, first_day: date) -> dict:
     """The overview's headline figures of kpis.overview for the period, the one before and last year's
     (a part of what the page shows: its sparklines, ranking and the other areas' cards are not redone
-    here, so the pandas time is an underestimate); of the periods compared with, what the cards show."""
+    here, so the pandas time is an underestimate): of the period, what the page reads (SHOWN_KPIS); of the
+    periods compared with, what the cards show."""
     shown = {h.kpi for h in overview_area.HEADLINES} | set(overview_area.TREND_COUNTS.values())
+    read = set(overview_area.SHOWN_KPIS)
     out = {}
     for name, period in (
         ("current", scope),
@@ -185,7 +187,7 @@ def overview_page(f: dict, scope: Scope, first_day: date) -> dict:
             figures["visits.done_rate"] = (
                 figures["visits.done"] / figures["visits.planned"] if figures["visits.planned"] else None
             )
-            kept = figures if name == "current" else {k: v for k, v in figures.items() if k in shown}
+            kept = {k: v for k, v in figures.items() if k in (read if name == "current" else shown)}
             out |= {f"{name}.{k}": v for k, v in kept.items()}
     return out
 
