@@ -35,6 +35,15 @@ def style(fig: go.Figure, lang: str, height: int = 360) -> go.Figure:
     return fig
 
 
+def count_axis(largest) -> dict:
+    """An axis of whole counts: from zero, whole-number ticks (plotly's own ticks for a largest value of 1
+    or 2 read 0.2, 0.4, ...)."""
+    axis = {"rangemode": "tozero", "tickformat": ",d"}
+    if largest is None or largest != largest or largest < 5:  # none, NaN or a few: a tick per unit
+        axis["dtick"] = 1
+    return axis
+
+
 # ---- nine-grid ---------------------------------------------------------------------------------
 
 CELL_COLOURS = {
@@ -249,7 +258,7 @@ def ticket_volume(volume, by: str, grain: str, lang: str) -> go.Figure:
         name = _label(code_kind, code, lang)
         fig.add_bar(x=table.index, y=table[code], name=name, hovertemplate=f"{name}: %{{y}}<extra></extra>")
     fig.update_layout(title=title, barmode="stack", bargap=0.15)
-    fig.update_yaxes(title=_t("tickets.axis.tickets", lang))
+    fig.update_yaxes(title=_t("tickets.axis.tickets", lang), **count_axis(table.sum(axis=1).max()))
     fig.update_xaxes(title=None, tickformat=DAY_FORMAT[lang] if grain != "month" else MONTH_FORMAT[lang])
     return _styled(fig, lang)
 
@@ -301,7 +310,9 @@ def ticket_topics(current, previous, lang: str, top: int = 8) -> go.Figure:
         hovertemplate="%{y}: %{x}<extra></extra>",
     )
     fig.update_layout(barmode="group")
-    fig.update_xaxes(title=_t("tickets.axis.tickets", lang))
+    fig.update_xaxes(
+        title=_t("tickets.axis.tickets", lang), **count_axis(max(cur.max(), prev.max() if len(prev) else 0))
+    )
     return _styled(fig, lang)
 
 
@@ -681,12 +692,13 @@ def training_breakdown(names: pd.Series, frame: pd.DataFrame, dimension: str, la
                 marker_color=PALETTE[1], yaxis="y2", offsetgroup="attendances")  # fmt: skip
     fig.update_layout(
         barmode="group",
-        yaxis={"title": _t("programs.sessions", lang)},
+        yaxis={"title": _t("programs.sessions", lang), **count_axis(part["n_sessions"].max())},
         yaxis2={
             "title": _t("programs.attendances", lang),
             "overlaying": "y",
             "side": "right",
             "showgrid": False,
+            **count_axis(part["n_attendances"].max()),
         },
     )
     fig.update_xaxes(type="category")
@@ -702,7 +714,9 @@ def residency_breakdown(by_frame: pd.DataFrame, key: str, names: list, lang: str
         fig.add_bar(
             x=names, y=by_frame[column], name=_t(f"programs.res.{column}", lang), marker_color=PALETTE[i]
         )
-    fig.update_layout(barmode="group")
+    fig.update_layout(
+        barmode="group", yaxis=count_axis(by_frame[["days", "n_staff", "n_stores"]].max().max())
+    )
     fig.update_xaxes(type="category")
     return _styled(fig, lang, 320)
 

@@ -1,6 +1,7 @@
 """Shared helpers of the pages: downloads, settings, chart style."""
 
 import io
+from datetime import date
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -35,6 +36,27 @@ def test_settings_path_from_environment(monkeypatch, tmp_path):
 def test_chart_style_sets_a_cjk_font():
     fig = charts.style(go.Figure(), "zh").to_dict()
     assert "Noto Sans CJK SC" in fig["layout"]["font"]["family"]
+
+
+def test_count_charts_tick_whole_numbers():
+    # a station's month of 1-2 training sessions read 0.2, 0.4, ... on plotly's own ticks
+    few = pd.DataFrame(
+        {
+            "dimension": ["format"] * 2,
+            "code": ["offline", "online"],
+            "n_sessions": [1, 2],
+            "n_attendances": [30, 12],
+        }
+    )
+    fig = charts.training_breakdown(pd.Series(["线下", "线上"]), few, "format", "zh").to_dict()["layout"]
+    assert fig["yaxis"]["dtick"] == 1 and fig["yaxis"]["tickformat"] == ",d"
+    assert "dtick" not in fig["yaxis2"] and fig["yaxis2"]["tickformat"] == ",d"
+    assert charts.count_axis(3) == {"rangemode": "tozero", "tickformat": ",d", "dtick": 1}
+    assert "dtick" not in charts.count_axis(40)
+    volume = pd.DataFrame(
+        {"bucket": [date(2026, 10, 1), date(2026, 10, 2)], "channel": ["hotline_12313", "wechat"], "n_tickets": [1, 1]}
+    )
+    assert charts.ticket_volume(volume, "channel", "day", "en").to_dict()["layout"]["yaxis"]["dtick"] == 1
 
 
 def test_downloads_as_shown_shares_as_percent_and_safe_names():
