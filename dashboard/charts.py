@@ -698,6 +698,7 @@ def training_breakdown(names: pd.Series, frame: pd.DataFrame, dimension: str, la
             "overlaying": "y",
             "side": "right",
             "showgrid": False,
+            "tickmode": "auto",  # its own ticks: synced to the sessions' 0, 1, 2 it read 0, 14, 28
             **count_axis(part["n_attendances"].max()),
         },
     )

@@ -50,11 +50,19 @@ def test_count_charts_tick_whole_numbers():
     )
     fig = charts.training_breakdown(pd.Series(["线下", "线上"]), few, "format", "zh").to_dict()["layout"]
     assert fig["yaxis"]["dtick"] == 1 and fig["yaxis"]["tickformat"] == ",d"
-    assert "dtick" not in fig["yaxis2"] and fig["yaxis2"]["tickformat"] == ",d"
+    assert (
+        "dtick" not in fig["yaxis2"]
+        and fig["yaxis2"]["tickformat"] == ",d"
+        and fig["yaxis2"]["tickmode"] == "auto"
+    )
     assert charts.count_axis(3) == {"rangemode": "tozero", "tickformat": ",d", "dtick": 1}
     assert "dtick" not in charts.count_axis(40)
     volume = pd.DataFrame(
-        {"bucket": [date(2026, 10, 1), date(2026, 10, 2)], "channel": ["hotline_12313", "wechat"], "n_tickets": [1, 1]}
+        {
+            "bucket": [date(2026, 10, 1), date(2026, 10, 2)],
+            "channel": ["hotline_12313", "wechat"],
+            "n_tickets": [1, 1],
+        }
     )
     assert charts.ticket_volume(volume, "channel", "day", "en").to_dict()["layout"]["yaxis"]["dtick"] == 1
 
