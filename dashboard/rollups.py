@@ -54,6 +54,7 @@ KEPT_ANSWERS = {
     "programs/residencies": ("residency_id",),
     "satisfaction/summary_monthly": ("station_id", "route_id", "business_type"),
     "satisfaction/dimension_means_monthly": ("snapshot", "dimension"),
+    "satisfaction/follow_up_monthly": ("customer_id",),
 }
 # The named queries a refresh runs (tests/test_rollups.py records them) and the modules whose functions it
 # runs: with rollups.sql, what the rollups' version digests. A change to any of them makes the rollups
@@ -260,6 +261,7 @@ def _kept_params() -> dict:
         "programs/residencies": Scope.params,
         "satisfaction/summary_monthly": satisfaction.scope_params,
         "satisfaction/dimension_means_monthly": satisfaction.scope_params,
+        "satisfaction/follow_up_monthly": satisfaction.follow_up_params,
     }
     assert set(params) == set(KEPT_ANSWERS)
     return params

@@ -204,8 +204,14 @@ def follow_up_of(run: Runner, scope: Scope, surveyed: Surveyed, limits: Threshol
     """The follow-up list: from the customers when fetched, else the rollup's few flagged rows."""
     if surveyed.frame is not None:
         return follow_up(surveyed.frame)
-    params = scope_params(scope) | {"low_score": limits.low_score, "drop_points": limits.drop_points}
-    return flagged(run("satisfaction/follow_up_monthly", params), limits)
+    params = follow_up_params(scope, limits)
+    return flagged(rollups.answer(run, scope, "satisfaction/follow_up_monthly", params), limits)
+
+
+def follow_up_params(scope: Scope, limits: Thresholds | None = None) -> dict:
+    """satisfaction/follow_up_monthly's parameters (the settings' thresholds unless others are given)."""
+    limits = limits or thresholds()
+    return scope_params(scope) | {"low_score": limits.low_score, "drop_points": limits.drop_points}
 
 
 def grid_of(run: Runner, scope: Scope, surveyed: Surveyed, size: float) -> pd.DataFrame:

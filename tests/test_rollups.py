@@ -340,6 +340,8 @@ def test_satisfaction_page_identical(demo_con, index):
         counts = [c for c in mine.columns if c.startswith("n_")]
         pd.testing.assert_frame_equal(mine[counts], plain[counts], check_exact=True)
     assert len(fast[0]) and len(fast[2])
+    if rollups.whole_company(scope) and index == 0:  # the company's month: the list the refresh kept
+        assert "satisfaction/follow_up_by_month" in run.names and len(fast[1])
 
 
 @pytest.mark.parametrize("index", range(len(demo_scopes(None))))
