@@ -42,6 +42,7 @@ SLICES = {"btypes": BUSINESS_TYPES, "markets": MARKET_TYPES}
 # (rollup_<area>_<name>_month, read by <area>/<name>_by_month; see `answer`), with each one's key.
 KEPT_ANSWERS = {
     "tickets/kpis": (),
+    "tickets/list": ("ticket_id",),  # its first page, as the page opens (no search, no unit clicked)
     "tickets/ranking": ("unit", "unit_id"),
     "tickets/received_by": ("dimension", "code"),
     "tickets/funnel": ("step",),
@@ -249,6 +250,7 @@ def _kept_params() -> dict:
 
     params = {
         "tickets/kpis": tickets.target_params,
+        "tickets/list": tickets.list_params,
         "tickets/ranking": tickets.target_params,
         "tickets/received_by": Scope.params,
         "tickets/funnel": Scope.params,

@@ -260,7 +260,7 @@ def list_params(
 
 def ticket_list(run, scope: Scope, text: str = "", **options) -> tuple[pd.DataFrame, int]:
     """The tickets the list shows (options: those of list_params) and how many were found in all."""
-    rows = run("tickets/list", list_params(scope, text, **options))
+    rows = rollups.answer(run, scope, "tickets/list", list_params(scope, text, **options))
     return rows, int(rows["n_found"].iloc[0]) if len(rows) else 0
 
 

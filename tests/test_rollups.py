@@ -209,6 +209,16 @@ def test_a_kept_answer_is_read_only_for_the_parameters_it_was_kept_for(demo_con)
     rollups.answer(run, october, "tickets/volume", {**tickets.volume_params(october), "grain": "week"})
     rollups.answer(run, replace(october, stations=("GD",)), "tickets/kpis", tickets.target_params(october))
     assert [n for n in run.names if not n.startswith("rollups/")] == ["tickets/volume", "tickets/kpis"]
+    # the list's first page as it opens is kept; a search or a clicked unit is asked of the tickets
+    run.names.clear()
+    tickets.ticket_list(run, october)
+    tickets.ticket_list(run, october, "固堤")
+    tickets.ticket_list(run, october, unit="station", unit_ids=["GD"])
+    assert [n for n in run.names if not n.startswith("rollups/")][:2] == [
+        "tickets/list_by_month",
+        "tickets/list",
+    ]
+    assert run.names.count("tickets/list_by_month") == 1
 
 
 @pytest.mark.parametrize("index", range(len(demo_scopes(None))))
@@ -219,6 +229,8 @@ def test_tickets_page_identical(demo_con, index):
     assert (fast.kpis, fast.previous_kpis, fast.extra) == (raw.kpis, raw.previous_kpis, raw.extra)
     for name in ("received_by", "previous_received_by", "volume", "funnel", "closure", "ranking", "backlog"):
         pd.testing.assert_frame_equal(getattr(fast, name), getattr(raw, name), check_exact=True, obj=name)
+    pd.testing.assert_frame_equal(fast.tickets, raw.tickets, check_exact=True, obj="list")
+    assert fast.n_tickets == raw.n_tickets
     assert fast.curves.keys() == raw.curves.keys()
     for kind, curve in fast.curves.items():
         pd.testing.assert_frame_equal(curve, raw.curves[kind], check_exact=True)
