@@ -133,9 +133,12 @@ def kpis(run: Runner, scope: Scope) -> dict:
             ["nine_grid.cell_counts", "nine_grid.hits", "nine_grid.slow_sellers", "nine_grid.slow_share"]
         )
     counts = g.counts()
+    return {"nine_grid.cell_counts": counts, "nine_grid.hits": counts["hit"], **slow_figures(counts)}
+
+
+def slow_figures(counts: dict[str, int]) -> dict:
+    """nine_grid.slow_sellers and nine_grid.slow_share of a grid's cell counts."""
     return {
-        "nine_grid.cell_counts": counts,
-        "nine_grid.hits": counts["hit"],
         "nine_grid.slow_sellers": counts["slow"],
         "nine_grid.slow_share": counts["slow"] / sum(counts.values()),
     }
@@ -158,11 +161,7 @@ def monthly_slow(run: Runner, scope: Scope, months: list[date]) -> dict[date, di
             found[month] = dict.fromkeys(["nine_grid.slow_sellers", "nine_grid.slow_share"])
             continue
         days = (month_end(month) - month).days + 1
-        counts = cell_counts(classify(part, days, **thresholds()))
-        found[month] = {
-            "nine_grid.slow_sellers": counts["slow"],
-            "nine_grid.slow_share": counts["slow"] / sum(counts.values()),
-        }
+        found[month] = slow_figures(cell_counts(classify(part, days, **thresholds())))
     return found
 
 
