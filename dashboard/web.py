@@ -26,6 +26,10 @@ from dashboard.scope import (
     scope_to_query,
 )
 
+# A route list longer than this is not offered until stations narrow it (a province has ~12,500 routes, the
+# country ~140,000: every rerun would send them all to the browser, and nobody scrolls them).
+MAX_ROUTE_OPTIONS = 2_000
+
 
 def db_version() -> float:
     """The DB file's mtime: a new file (demo rebuild, import swap) means new connection and results."""
@@ -237,11 +241,14 @@ def sidebar(cat: Catalog) -> Scope:
         )
         # Route options narrow to the chosen stations; drop chosen routes that fell outside.
         state["f_routes"] = list(narrow_routes(state.get("f_routes", []), stations, cat))
+        offered = cat.routes_of(stations)
+        too_many = len(offered) > MAX_ROUTE_OPTIONS  # a province's or the country's: pick a station first
         routes = st.multiselect(
             t("filters.routes", lang_code),
-            options=cat.routes_of(stations),
+            options=state["f_routes"] if too_many else offered,
             format_func=lambda r: cat.route_names.get(r, r),
-            placeholder=t("filters.all", lang_code),
+            placeholder=t("filters.pick_station_first" if too_many else "filters.all", lang_code),
+            disabled=too_many and not state["f_routes"],
             key="f_routes",
             persist_state="session",
         )

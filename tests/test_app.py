@@ -227,3 +227,18 @@ def test_presentation_runs_every_slide(app, lang):
         assert t("slides.page", lang, n=number, total=len(slides.SLIDES)) in at.caption[0].value
         titles.append(at.title[0].value)
     assert titles[0] == t("overview.heading", lang) and len(set(titles)) == len(titles)
+
+
+def test_a_long_route_list_waits_for_a_station(app, monkeypatch):
+    from dashboard import web
+
+    monkeypatch.setattr(web, "MAX_ROUTE_OPTIONS", 2)  # the fixture's 3 routes: a province's ~12,500
+    at = app(lang="zh")
+    at.run()
+    routes = next(m for m in at.sidebar.multiselect if m.label == "营销线路")
+    assert routes.disabled and routes.options == [] and routes.placeholder == "线路较多，请先选择服务站"
+    at.session_state["f_stations"] = ["S1"]  # its 2 routes
+    at.run()
+    routes = next(m for m in at.sidebar.multiselect if m.label == "营销线路")
+    assert not routes.disabled and len(routes.options) == 2
+    assert not at.exception, [e.message for e in at.exception]
