@@ -73,6 +73,7 @@ SCALES: dict[str, dict] = {
         "months": 12,
         "chunk_customers": 250_000,
         "unkeyed": ("product_sales_monthly", "visit_plans", "visits"),
+        "memory_limit": "12GB",  # its rollups' sorts and hash tables (of 24 GiB); the rest take 8GB
         "pos_skus": (15, 30),
         "tickets_per_customer_year": 1.3 * 144_000 / 5_500_000,  # candidates; `targets` keeps 144,000
         "sessions_per_customer_year": 244_000 / 5_500_000,
@@ -1136,18 +1137,36 @@ class _Gen:
         cb, rv = self.other_visits()
         stage(cb, 2)
         stage(rv, 3)
-        con.execute("insert into visit_plans select * from _plans order by planned_on, staff_id, customer_id")
-        con.execute(
-            """
-            insert into visits
-            select
-                row_number() over (order by started_at, staff_id, customer_id, part, seq) as visit_id,
-                staff_id, customer_id, kind, started_at, ended_at, checkin_distance_m,
-                tasks_required::integer, tasks_done::integer
-            from _visits
-            order by visit_id
-            """
-        )
+        # Into the tables a month at a time, in time order, each month's visit ids numbered on from the months
+        # before: the same tables as one sort of everything, which for the country's year (~140 million
+        # visits) needs more memory than a shared machine has.
+        for (start,) in con.execute(
+            "select distinct date_trunc('month', planned_on) as m from _plans order by m"
+        ).fetchall():
+            con.execute(
+                "insert into visit_plans select * from _plans where date_trunc('month', planned_on) = $start "
+                "order by planned_on, staff_id, customer_id",
+                {"start": start},
+            )
+        numbered = 0
+        for (start,) in con.execute(
+            "select distinct date_trunc('month', started_at) as m from _visits order by m"
+        ).fetchall():
+            (added,) = con.execute(
+                """
+                insert into visits
+                select
+                    $numbered + row_number() over (order by started_at, staff_id, customer_id, part, seq)
+                        as visit_id,
+                    staff_id, customer_id, kind, started_at, ended_at, checkin_distance_m,
+                    tasks_required::integer, tasks_done::integer
+                from _visits
+                where date_trunc('month', started_at) = $start
+                order by visit_id
+                """,
+                {"start": start, "numbered": numbered},
+            ).fetchone()
+            numbered += added
         con.execute("drop table _plans")
         con.execute("drop table _visits")
         return {"visit_plans": n_plans, "visits": seq}
@@ -1238,7 +1257,7 @@ def build(out: Path, scale: str = "demo", seed: int = 20261031, progress: bool =
     try:
         con.execute("set enable_progress_bar = false")  # our own bar (or silence) only
         # a shared machine: big presets sort and index within a bounded memory, spilling beside the file
-        con.execute("set memory_limit = '8GB'")
+        con.execute("set memory_limit = $limit", {"limit": g.cfg.get("memory_limit", "8GB")})
         con.execute("set temp_directory = $dir", {"dir": str(tmp.parent / ".duckdb-tmp")})
         apply_schema(con)
         unkeyed = {table: _drop_key(con, table) for table in g.cfg.get("unkeyed", ())}
