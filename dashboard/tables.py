@@ -71,8 +71,14 @@ def profile_url(scope: Scope, customer_id, lang: str = "zh") -> str:
 
 
 def profile_links(scope: Scope, customer_ids, lang: str) -> list[str]:
-    """One profile URL per row of a list, for an `st.column_config.LinkColumn`."""
-    return [profile_url(scope, c, lang) for c in customer_ids]
+    """One profile URL per row of a list (each as `profile_url` makes it), for an
+    `st.column_config.LinkColumn`: the scope's part is encoded once, not per row (a list of 10,000 rows
+    took half a second)."""
+    query = scope_to_query(scope.without_customer(), lang)  # the customer goes between these and lang
+    tail = urlencode({"lang": query.pop("lang")}, doseq=True) if "lang" in query else ""
+    head = urlencode(query, doseq=True)
+    tail = f"&{tail}" if tail else ""
+    return [f"{PROFILE_PATH}?{head}&customer={int(c)}{tail}" for c in customer_ids]
 
 
 def with_profile(frame: pd.DataFrame, scope: Scope, customer_ids, lang: str) -> tuple[pd.DataFrame, str]:

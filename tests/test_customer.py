@@ -123,6 +123,20 @@ def test_profile_url_keeps_the_scope():
     }
 
 
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize(
+    "scope",
+    [
+        Scope(*OCT),
+        Scope(*OCT, stations=("S1",), btypes=("Z", "B"), customer=7),  # the list's own customer is replaced
+        Scope(*OCT, routes=("R1", "R 2&x"), markets=("X",)),  # text that needs quoting
+    ],
+)
+def test_a_list_links_each_row_as_profile_url_does(scope, lang):
+    ids = [42, 7, 1027]
+    assert tables.profile_links(scope, ids, lang) == [tables.profile_url(scope, c, lang) for c in ids]
+
+
 def _app(db, **query) -> AppTest:
     at = signed_in(AppTest.from_file(str(store.ROOT / "app.py"), default_timeout=60))
     for key, value in query.items():
