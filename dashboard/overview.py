@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import partial
 
+import numpy as np
 import pandas as pd
 
 from dashboard import kpis, nine_grid, parallel, rollups, staff, tickets
@@ -261,44 +262,56 @@ def units(run: Runner, scope: Scope) -> pd.DataFrame:
     return frame.reset_index(drop=True)
 
 
+def verdicts(frame: pd.DataFrame) -> pd.DataFrame:
+    """Each unit's verdict on each target measure, as `judge` gives it, a column at a time (a country's
+    150,000 stations and routes one cell at a time took seconds)."""
+    rules, out = targets(), {}
+    for name in UNIT_MEASURES.values():
+        values = pd.to_numeric(frame[name], errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
+        verdict = np.full(len(values), None, dtype=object)
+        if name in rules:
+            op, goal = rules[name]
+            met = values >= goal if op == "min" else values <= goal
+            known = ~np.isnan(values)
+            verdict[known] = np.where(met[known], "met", "missed")
+        out[name] = verdict
+    return pd.DataFrame(out, index=frame.index)
+
+
 def judged(frame: pd.DataFrame) -> pd.DataFrame:
     """Units with the number of targets met and missed, ranked: most met first, ties by id."""
-    rules = targets()
     out = frame.copy()
-    verdicts = pd.DataFrame(
-        {name: [judge(v, rules.get(name)) for v in out[name]] for name in UNIT_MEASURES.values()},
-        index=out.index,
-    )
-    out["n_met"] = (verdicts == "met").sum(axis=1)
-    out["n_missed"] = (verdicts == "missed").sum(axis=1)
+    verdict = verdicts(out)
+    out["n_met"] = (verdict == "met").sum(axis=1)
+    out["n_missed"] = (verdict == "missed").sum(axis=1)
     out = out.sort_values(["n_missed", "n_met", "unit_id"], ascending=[True, False, True])
     out["rank"] = range(1, len(out) + 1)
     return out.reset_index(drop=True)
 
 
 def attention(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """Units below a target, with the reasons, most missed first (ties by id): who needs a call today."""
-    rules = targets()
-    rows = []
-    for row in frame.to_dict("records"):
-        reasons = [
-            t(
-                "overview.attention.reason",
-                lang,
-                kpi=t(f"overview.headline.{name}", lang),
-                value=fmt_value(row[name], measure_kind(name), lang),
-                target=fmt_target(rules[name], measure_kind(name), lang),
-            )
-            for name in UNIT_MEASURES.values()
-            if judge(row[name], rules.get(name)) == "missed"
+    """Units below a target, with the reasons, most missed first (ties by id): who needs a call today.
+    Built a measure at a time (a country's 150,000 stations and routes row by row took 11 s)."""
+    rules, missed = targets(), verdicts(frame) == "missed"
+    below = missed.any(axis=1).to_numpy()
+    part, missed = frame[below], missed[below].to_numpy()
+    names = [t(f"overview.headline.{name}", lang) for name in UNIT_MEASURES.values()]
+    reasons = np.full(missed.shape, None, dtype=object)
+    for j, name in enumerate(UNIT_MEASURES.values()):
+        if not missed[:, j].any():
+            continue
+        kind = measure_kind(name)
+        goal = fmt_target(rules[name], kind, lang)
+        reasons[missed[:, j], j] = [
+            t("overview.attention.reason", lang, kpi=names[j], value=fmt_value(v, kind, lang), target=goal)
+            for v in part[name].to_numpy()[missed[:, j]]
         ]
-        if reasons:
-            missed = [t(f"overview.headline.{n}", lang) for n in UNIT_MEASURES.values()
-                      if judge(row[n], rules.get(n)) == "missed"]  # fmt: skip
-            sep = "；" if lang == "zh" else "; "
-            rows.append({**row, "n_missed": len(reasons), "reasons": sep.join(reasons), "missed": missed})
-    columns = [*frame.columns, "n_missed", "reasons", "missed"]
-    out = pd.DataFrame(rows, columns=list(dict.fromkeys(columns)))
+    sep = "；" if lang == "zh" else "; "
+    out = part.assign(
+        n_missed=missed.sum(axis=1),
+        reasons=[sep.join(r for r in row if r is not None) for row in reasons],
+        missed=[[n for n, miss in zip(names, row, strict=True) if miss] for row in missed],
+    )
     out = out.sort_values(["n_missed", "unit", "unit_id"], ascending=[False, False, True])
     return out.reset_index(drop=True)
 

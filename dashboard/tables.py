@@ -354,14 +354,14 @@ def overview_units(frame: pd.DataFrame, level: str, lang: str):
         table[h("station")] = part.station_name
     table[h("customers")] = part["customers.in_scope"]
     pct, judged = [], {}
-    rules = overview.targets()
+    verdicts = overview.verdicts(part)
     for name in overview.UNIT_MEASURES.values():
         column = t(f"overview.headline.{name}", lang)
         kind = overview.measure_kind(name)
         table[column] = part[name].astype("float64")
         if kind in ("pct", "growth"):
             pct.append(column)
-        judged[column] = [overview.judge(v, rules.get(name)) for v in part[name]]
+        judged[column] = verdicts[name].tolist()
     table[h("met")] = part.n_met
     table[h("missed")] = part.n_missed
     table = table.reset_index(drop=True)

@@ -78,6 +78,19 @@ def overview_data(scope: Scope):
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
+def _attention(scope: Scope, lang_code: str, version: float) -> pd.DataFrame:
+    from dashboard import overview
+
+    return overview.attention(_overview(scope, version).units, lang_code)
+
+
+def overview_attention(scope: Scope, lang_code: str) -> pd.DataFrame:
+    """The overview's units below a target with their reasons, kept per scope and language (a country's
+    150,000 stations and routes: seconds of formatting)."""
+    return _attention(scope, lang_code, db_version())
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
 def _slide(scope: Scope, lang_code: str, key: str, version: float):
     return slides.build(run, scope, catalog(), lang_code, which=[key])[0]
 

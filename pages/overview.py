@@ -65,7 +65,7 @@ with st.container():
     st.caption(t("overview.drill_caption", lang))
 with st.container():
     st.subheader(t("overview.attention.title", lang))
-    needing = overview.attention(data.units, lang)
+    needing = web.overview_attention(scope, lang)
     if needing.empty:
         st.success(t("overview.attention.empty", lang))
     else:
