@@ -402,6 +402,18 @@ def logged(build, what: str, file_name: str):
     return data
 
 
+def numbers(frame: pd.DataFrame, pct_columns=()) -> tuple[pd.DataFrame, dict]:
+    """A table's numbers shown as numbers (so its headers sort): shares as percentages with one decimal,
+    other decimals with one decimal and thousands separators. Returns the frame to show (shares times
+    100) and its column formats; offer the frame itself as the download. A pandas Styler did this at a
+    third of the three-labor page's run."""
+    shown = frame.assign(**{c: frame[c] * 100 for c in pct_columns})
+    decimals = [c for c in frame.columns if pd.api.types.is_float_dtype(frame[c]) and c not in pct_columns]
+    formats = {c: st.column_config.NumberColumn(format="%.1f%%") for c in pct_columns}
+    formats |= {c: st.column_config.NumberColumn(format="%,.1f") for c in decimals}
+    return shown, formats
+
+
 def table(data, key: str, name: str, pct_columns=(), download=None, total: int | None = None, **kwargs):
     """A table with its CSV and XLSX downloads (in the page's language, built only when clicked).
 

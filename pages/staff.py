@@ -44,8 +44,9 @@ with st.expander(t("staff.weights_title", lang)):
 def _table(frame_and_shares, key: str, **kwargs):
     """A sortable table with its downloads: numbers stay numbers, shares shown as percentages."""
     frame, shares = frame_and_shares
-    web.table(tables.styled(frame, shares), key, t(f"staff.table.{key.removeprefix('sf_')}", lang), shares,
-              **kwargs)  # fmt: skip
+    shown, formats = web.numbers(frame, shares)
+    web.table(shown, key, t(f"staff.table.{key.removeprefix('sf_')}", lang), shares, download=frame,
+              column_config=formats, **kwargs)  # fmt: skip
 
 
 tab_rank, tab_person, tab_assess, tab_joint = st.tabs(
@@ -109,10 +110,14 @@ with tab_assess:
     shown = tables.staff_payroll(data.current, weights, period, lang, with_id=False)
     payroll = tables.staff_payroll(data.current, weights, period, lang)  # with staff ids, for payroll
     with st.container(key="sf_payroll_box"):
-        web.table(tables.styled(shown), "sf_payroll", t("staff.table.payroll", lang), download=payroll)
+        shown, formats = web.numbers(shown)
+        web.table(
+            shown, "sf_payroll", t("staff.table.payroll", lang), download=payroll, column_config=formats
+        )
     st.markdown(f"**{t('staff.station_title', lang)}**")
     stations = tables.staff_stations(staff.station_means(data.current), lang)
-    web.table(tables.styled(stations), "sf_stations", t("staff.table.stations", lang))
+    shown, formats = web.numbers(stations)
+    web.table(shown, "sf_stations", t("staff.table.stations", lang), download=stations, column_config=formats)
 
 with tab_joint:
     joint = staff.joint_visits(data.current)
