@@ -64,6 +64,10 @@ def test_bench_prints_a_table_and_json(fixture_db):
     assert data["rollups"]["ready"] and data["rollups"]["same"] and data["rollups"]["scopes"] == 4
     assert 0 < data["app"]["healthy_s"] <= data["app"]["first_paint_s"] <= data["app"]["first_page_done_s"]
     assert data["app"]["server_peak_rss_mib"] > 50 and "concurrency" not in data  # not in `make test`
+    clicks = data["app"]["clicks"]  # one signed-in session: every page from the menu, twice; a station
+    assert set(clicks["first_s"]) == set(clicks["again_s"]) >= {"overview", "complaints", "training"}
+    assert min(clicks["first_s"].values()) > 0 and clicks["station_s"] > 0
+    assert "clicks of one signed-in session" in table
     # a station head's, a customer manager's and a business type's view of every page, timed
     views = data["filtered"]["views"]
     assert [v.split()[0] for v in views] == ["station", "route", "business"]

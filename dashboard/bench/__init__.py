@@ -389,6 +389,13 @@ def _extra_lines(extra: dict) -> list[str]:
                 + ", ".join(f"{k} {v} s" for k, v in a["page_done_s"].items())
                 + f"; server peak RSS {a['server_peak_rss_mib']} MiB"
             )
+            c = a["clicks"]
+            lines.append(
+                f"- clicks of one signed-in session, click to page done (median of {c['rounds']}), a page "
+                "from the menu the first time (its queries run) / again (the app's cache): "
+                + ", ".join(f"{k} {v} / {c['again_s'][k]} s" for k, v in c["first_s"].items())
+                + f"; a station chosen in the sidebar (its overview): {c['station_s']} s"
+            )
     if "concurrency" in extra:
         c = extra["concurrency"]
         lines.append(

@@ -4,6 +4,7 @@ while the concurrency run goes on (dashboard/bench/load.py)."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import random
 import socket
@@ -18,6 +19,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from dashboard import store, users
+from dashboard.i18n import t
 from dashboard.navigation import PAGES
 
 BENCH_USER = "admin"  # every page, the whole company: the same scopes as the query benchmark
@@ -31,6 +33,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+RUNNING = "() => document.querySelector('[data-testid=\"stApp\"]')?.dataset.testScriptState === 'running'"
 READY = """() => {
     const app = document.querySelector('[data-testid="stApp"]');
     return app && app.dataset.testScriptState === 'notRunning'
@@ -146,10 +149,11 @@ def _open(browser, url: str, password: str, timeout_ms: int = 120_000) -> tuple[
         context.close()
 
 
-def cold_start(db: Path) -> dict:
+def cold_start(db: Path, rounds: int = 3) -> dict:
     """Start the server (browser already up), open the overview: how long until the app is healthy, the
     sign-in form is painted, and (signed in at once) the overview's first heading is painted and its run
-    is done; then every page once (sign-in form to done), and the server's peak memory."""
+    is done; then every page once (sign-in form to done); then the clicks of one signed-in session
+    (`clicks`); and the server's peak memory."""
     with chromium() as browser, served(db) as (proc, url, started, password):
         healthy = time.perf_counter() - started
         form, painted, done = _open(browser, url, password)
@@ -163,8 +167,65 @@ def cold_start(db: Path) -> dict:
             "overview_paint_s": round(painted - started, 2),
             "first_page_done_s": round(done - started, 2),
             "page_done_s": pages,
+            "clicks": clicks(browser, url, password, rounds),
             "server_peak_rss_mib": peak_rss_mib(proc.pid),
         }
+
+
+def clicks(browser, url: str, password: str, rounds: int) -> dict:
+    """What a signed-in user waits for: seconds from a click to the page done (its run over, nothing
+    stale), in one session of a served app. Each page from the menu the first time (its queries run),
+    then again (the app's cache answers them); a station chosen in the sidebar filter (the overview of a
+    station no one asked for before, the first `rounds` stations). Medians of `rounds`."""
+    context = browser.new_context(viewport={"width": 1440, "height": 1000}, locale="zh-CN")
+    tab = context.new_page()
+    try:
+        tab.goto(url)
+        form = tab.locator('[data-testid="stForm"]')
+        form.wait_for(timeout=120_000)
+        form.locator('input[type="text"]').fill(BENCH_USER)
+        form.locator('input[type="password"]').fill(password)
+        form.locator('[data-testid="stBaseButton-primaryFormSubmit"]').click()
+        tab.wait_for_selector('[data-testid="stMain"] h1', timeout=120_000)
+        tab.wait_for_function(READY, timeout=120_000)
+        menu = [spec for spec in PAGES if spec.url_path != "data-import"]  # the pages of figures
+        first, again, station = {}, {}, []
+        for n in range(rounds + 1):
+            for spec in menu[1:] + menu[:1]:  # the overview last: the session opened on it
+                link = tab.locator(f'[data-testid="stSidebar"] a[href^="{spec.url_path}?"]').first
+                if not spec.url_path:
+                    link = tab.locator('[data-testid="stSidebar"] a[href^="?"]').first
+                waited = _click(tab, link.click)
+                (first if n == 0 else again).setdefault(spec.url_path or "overview", []).append(waited)
+        for n in range(rounds):
+            stations = tab.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').first
+            stations.click()
+            options = tab.locator('[role="option"]')
+            options.first.wait_for(timeout=30_000)
+            station.append(_click(tab, options.nth(n % options.count()).click))
+            tab.keyboard.press("Escape")
+            reset = tab.locator('[data-testid="stSidebar"] button', has_text=t("filters.reset", "zh"))
+            _click(tab, reset.click)
+        return {
+            "rounds": rounds,
+            "first_s": {k: round(statistics.median(v), 2) for k, v in first.items()},
+            "again_s": {k: round(statistics.median(v), 2) for k, v in again.items()},
+            "station_s": round(statistics.median(station), 2),
+        }
+    finally:
+        context.close()
+
+
+def _click(tab, click) -> float:
+    """Seconds from `click` to the page done: its run started (or already over) and ended."""
+    from playwright.sync_api import TimeoutError as Timeout
+
+    started = time.perf_counter()
+    click()
+    with contextlib.suppress(Timeout):  # a run over before the first poll
+        tab.wait_for_function(RUNNING, timeout=3_000)
+    tab.wait_for_function(READY, timeout=180_000)
+    return time.perf_counter() - started
 
 
 def browser_sessions(url: str, password: str, sessions: int, seconds: float, scopes: list[str]) -> dict:
@@ -194,10 +255,10 @@ def browser_sessions(url: str, password: str, sessions: int, seconds: float, sco
                 errors.append(f"session {k}: {type(error).__name__}: {error}")
 
     threads = [threading.Thread(target=session, args=(k,)) for k in range(sessions)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
     from dashboard.bench import p95
 
     return {
