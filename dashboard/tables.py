@@ -340,11 +340,15 @@ def staff_routes(summary: pd.DataFrame, lang: str):
 # ---- overview ---------------------------------------------------------------------------------------
 
 _JUDGED_COLOURS = {"met": "background-color: #dcefe6", "missed": "background-color: #f8dcdc"}
+# A ranking longer than this comes without its cells' colours: a pandas Styler takes ~10 µs a cell (a
+# country's 12,500 stations: ~2 s a rerun).
+COLOURED_ROWS = 2_000
 
 
 def overview_units(frame: pd.DataFrame, level: str, lang: str):
     """The station (or route) ranking on the target measures: numbers stay numbers, shares as %,
-    each measure's cell green when on target and red when below. Returns (styled, plain, pct columns)."""
+    each measure's cell green when on target and red when below. Returns (styled, plain, pct columns);
+    styled is None past COLOURED_ROWS rows."""
     from dashboard import overview
 
     part = frame[frame.unit == level].sort_values("rank")
@@ -372,6 +376,8 @@ def overview_units(frame: pd.DataFrame, level: str, lang: str):
             return [""] * len(column)
         return [_JUDGED_COLOURS.get(v, "") for v in verdicts[column.name]]
 
+    if len(table) > COLOURED_ROWS:
+        return None, table, pct
     return styled(table, pct).apply(colour), table, pct
 
 

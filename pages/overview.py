@@ -7,7 +7,7 @@ import streamlit as st
 
 from dashboard import overview, satisfaction, tables, web
 from dashboard.cards import overview_cards
-from dashboard.i18n import fmt_period, t
+from dashboard.i18n import fmt_count, fmt_period, t
 
 lang = web.lang()
 scope = web.current_scope()
@@ -60,8 +60,12 @@ with st.container():
     styled, plain, pct = tables.overview_units(data.units, level, lang)
     ranked = data.units[data.units.unit == level].sort_values("rank").reset_index(drop=True)
     key = f"ov_units_{level}_{'-'.join(scope.stations)}_{'-'.join(scope.routes)}"
-    web.table(styled, key, t(f"overview.units.title_{level}", lang), pct,
-              on_select=partial(_picked, "units", ranked, key), selection_mode="single-row")  # fmt: skip
+    shown, formats = (styled, {}) if styled is not None else web.numbers(plain, pct)
+    if styled is None:
+        st.caption(t("overview.units.uncoloured", lang, n=fmt_count(tables.COLOURED_ROWS, lang)))
+    web.table(shown, key, t(f"overview.units.title_{level}", lang), pct, download=plain,
+              column_config=formats, on_select=partial(_picked, "units", ranked, key),
+              selection_mode="single-row")  # fmt: skip
     st.caption(t("overview.drill_caption", lang))
 with st.container():
     st.subheader(t("overview.attention.title", lang))

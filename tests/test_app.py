@@ -242,3 +242,15 @@ def test_a_long_route_list_waits_for_a_station(app, monkeypatch):
     routes = next(m for m in at.sidebar.multiselect if m.label == "营销线路")
     assert not routes.disabled and len(routes.options) == 2
     assert not at.exception, [e.message for e in at.exception]
+
+
+def test_a_long_ranking_comes_without_its_colours_and_says_so(app, monkeypatch):
+    from dashboard import tables
+
+    monkeypatch.setattr(tables, "COLOURED_ROWS", 1)  # the fixture's stations: a country's 12,500
+    at = app(lang="zh")
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert any("表格不按目标着色" in c.value for c in at.caption)
+    ranking = at.dataframe[0].value  # numbers as numbers, shares times 100 with a % format
+    assert len(ranking) > 1 and ranking.select_dtypes("number").shape[1] >= 8
