@@ -103,7 +103,7 @@ def cmd_refresh(args: argparse.Namespace) -> int:
             if rollups.ready(partial(store.run, work.con)) and not args.force:
                 print(f"the rollups of {db} are up to date (--force rebuilds them anyway)")
                 return 0
-            built = rollups.refresh(work.con)
+            built = rollups.refresh(work.con, progress=True)
             work.commit()
     except apply.Busy:
         print(f"error: an import into {db} is running; refresh once it is done", file=sys.stderr)

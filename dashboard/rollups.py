@@ -19,7 +19,9 @@ import contextvars
 import hashlib
 import json
 import re
+import sys
 import threading
+import time
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import date, timedelta
@@ -190,9 +192,10 @@ def settings_used() -> dict:
     }
 
 
-def refresh(con) -> dict[str, int]:
+def refresh(con, progress: bool = False) -> dict[str, int]:
     """Rebuild every rollup from the raw tables on `con` (inside its transaction, if one is open) and
-    record the state they were built from. Returns the row count of each rollup."""
+    record the state they were built from. Returns the row count of each rollup; with `progress`, each
+    one's name and seconds go to stderr as it is built (a country's refresh takes most of an hour)."""
     given = settings_used()
     counts = {t: _count(con, t) for t in SOURCES}
     params = {
@@ -204,11 +207,21 @@ def refresh(con) -> dict[str, int]:
     built = {}
     for table, sql in sections().items():
         if table == "rollup_state":  # last: after the tables it vouches for
-            built |= _company_months(con)
+            with _timed("the company's months", progress):
+                built |= _company_months(con)
         names = set(re.findall(r"\$([A-Za-z_]\w*)", sql))
-        con.execute(sql, {k: v for k, v in params.items() if k in names})
+        with _timed(table, progress):
+            con.execute(sql, {k: v for k, v in params.items() if k in names})
         built[table] = _count(con, table)
     return built
+
+
+@contextmanager
+def _timed(what: str, progress: bool):
+    started = time.perf_counter()
+    yield
+    if progress:
+        print(f"  rollups: {what} in {time.perf_counter() - started:.1f} s", file=sys.stderr, flush=True)
 
 
 def _company_months(con) -> dict[str, int]:

@@ -60,7 +60,7 @@ def refresh_if_stale(path: Path) -> None:
         started = time.perf_counter()
         con = store.connect(path, read_only=False)
         try:
-            rollups.refresh(con)
+            rollups.refresh(con, progress=True)
             con.execute("checkpoint")
         finally:
             con.close()
