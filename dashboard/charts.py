@@ -12,6 +12,9 @@ PALETTE = ["#1f6f5c", "#d9822b", "#3d6fb6", "#b5475c", "#7a8b3a", "#8e5ea2", "#4
 DAY_FORMAT = {"zh": "%-m月%-d日", "en": "%b %-d"}  # plotly's own date ticks are English
 MONTH_FORMAT = {"zh": "%Y年%-m月", "en": "%b %Y"}
 CJK_FONT = "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, sans-serif"
+# Bars a chart of people or stations draws at most (a province's 2,500 customer managers made a chart
+# 75,000 px tall that kept the browser busy for seconds); the page says which ones it shows.
+MAX_BARS = 40
 
 
 # The house look: CJK-capable font, quiet grid, legend on top, number separators per language.
@@ -689,8 +692,13 @@ def customer_surveys(surveys: pd.DataFrame, dimensions, lang: str) -> go.Figure:
 
 
 def training_breakdown(names: pd.Series, frame: pd.DataFrame, dimension: str, lang: str) -> go.Figure:
-    """Sessions and attendances per format, station, topic or month (two bars per code)."""
+    """Sessions and attendances per format, station, topic or month (two bars per code; past MAX_BARS
+    codes, those with the most sessions)."""
     part = frame[frame["dimension"] == dimension]
+    if len(part) > MAX_BARS:
+        kept = part.sort_values("n_sessions", ascending=False, kind="stable").head(MAX_BARS).index
+        names = pd.Series(list(names), index=part.index)[kept]
+        part = part.loc[kept]
     fig = go.Figure(
         layout={"title": _t("programs.chart.training", lang, by=_t(f"programs.by.{dimension}", lang))}
     )
@@ -723,7 +731,13 @@ def training_breakdown(names: pd.Series, frame: pd.DataFrame, dimension: str, la
 
 
 def residency_breakdown(by_frame: pd.DataFrame, key: str, names: list, lang: str) -> go.Figure:
-    """Residency days and staff per station, month or focus."""
+    """Residency days and staff per station, month or focus (past MAX_BARS, those with the most days)."""
+    if len(by_frame) > MAX_BARS:
+        kept = (
+            by_frame.reset_index(drop=True).sort_values("days", ascending=False, kind="stable").head(MAX_BARS)
+        )
+        names = [names[i] for i in kept.index]
+        by_frame = kept
     fig = go.Figure(layout={"title": _t("programs.chart.residency", lang)})
     if by_frame.empty:
         return _styled(_empty(fig, lang), lang, 320)
@@ -782,8 +796,10 @@ def _score(value):
 
 
 def staff_ranking(frame: pd.DataFrame, lang: str, column: str = "composite") -> go.Figure:
-    """One bar per person, best at the top; the lowest bar in the alert colour."""
+    """One bar per person, best at the top; the lowest bar in the alert colour. Past MAX_BARS people, the
+    lowest MAX_BARS."""
     part = frame.sort_values("rank" if column == "composite" else "assessment_rank", ascending=False)
+    part = part.head(MAX_BARS)  # the lowest ranks come first here
     values = [_score(v) for v in part[column]]
     colours = [PALETTE[3] if i == 0 else PALETTE[0] for i in range(len(part))]
     fig = go.Figure(
@@ -896,7 +912,10 @@ def staff_trend(trend: pd.DataFrame, name: str, lang: str) -> go.Figure:
 
 
 def staff_joint(joint: pd.DataFrame, lang: str) -> go.Figure:
-    """Joint visits' share of the customer managers' visits, per station."""
+    """Joint visits' share of the customer managers' visits, per station (past MAX_BARS stations, the
+    lowest shares)."""
+    if len(joint) > MAX_BARS:
+        joint = joint.sort_values("joint_share", kind="stable").head(MAX_BARS)
     shares = [None if _missing(v) else float(v) for v in joint.joint_share]
     fig = go.Figure(
         go.Bar(
