@@ -34,6 +34,20 @@ def search(run: Runner, text: str, scope: Scope) -> pd.DataFrame:
     return run("customer/search", {"text": text, **scope.limit_params()})
 
 
+def offered_stores(stores: pd.DataFrame, text: str, chosen: int | None, limit: int) -> pd.DataFrame:
+    """The stores the picker offers: all of them up to `limit`; past that, the first `limit` whose shop
+    name, licence number or route contains the text (any case), and the chosen store."""
+    if len(stores) <= limit:
+        return stores
+    text = (text or "").strip().lower()
+    found = pd.Series(False, index=stores.index)
+    if text:
+        for column in ("shop_name", "license_no", "route_name"):
+            found |= stores[column].str.lower().str.contains(text, regex=False)
+    shown = found & (found.cumsum() <= limit)
+    return stores[shown | (stores.customer_id == chosen)]
+
+
 @dataclass
 class Profile:
     """One customer as of the scope's period end, with the nine-grid of the period if it has POS data."""

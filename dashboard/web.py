@@ -26,9 +26,10 @@ from dashboard.scope import (
     scope_to_query,
 )
 
-# A route list longer than this is not offered until stations narrow it (a province has ~12,500 routes, the
-# country ~140,000: every rerun would send them all to the browser, and nobody scrolls them).
-MAX_ROUTE_OPTIONS = 2_000
+# A pick list longer than this is not sent whole: routes wait for a station (a province has ~12,500 routes,
+# the country ~140,000), the nine-grid's stores for a few letters of the name (a province has ~50,000 with
+# POS data). Every rerun would send them all to the browser (4 MB for the stores), and nobody scrolls them.
+MAX_OPTIONS = 2_000
 
 
 def db_version() -> float:
@@ -255,7 +256,7 @@ def sidebar(cat: Catalog) -> Scope:
         # Route options narrow to the chosen stations; drop chosen routes that fell outside.
         state["f_routes"] = list(narrow_routes(state.get("f_routes", []), stations, cat))
         offered = cat.routes_of(stations)
-        too_many = len(offered) > MAX_ROUTE_OPTIONS  # a province's or the country's: pick a station first
+        too_many = len(offered) > MAX_OPTIONS  # a province's or the country's: pick a station first
         routes = st.multiselect(
             t("filters.routes", lang_code),
             options=state["f_routes"] if too_many else offered,

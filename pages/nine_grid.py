@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from dashboard import charts, nine_grid, tables, web
-from dashboard.i18n import fmt_month, fmt_pct, fmt_period, label, t
+from dashboard import charts, customer, nine_grid, tables, web
+from dashboard.i18n import fmt_count, fmt_month, fmt_pct, fmt_period, label, t
 from dashboard.scope import month_end
 
 lang = web.lang()
@@ -34,17 +34,24 @@ before_range, after_range = (
 stores, current, (before, after) = nine_grid.page_figures(web.run, scope, before_range, after_range)
 
 # ---- the store: one store with POS data, or all of them in scope together (ALL: Streamlit shows a
-# selectbox holding None as "nothing chosen")
+# selectbox holding None as "nothing chosen"). Past web.MAX_OPTIONS stores, a few letters find them.
 ALL = 0
-ids = [ALL, *stores.customer_id.tolist()]
-if scope.customer is not None and scope.customer not in ids:
+if scope.customer is not None and not (stores.customer_id == scope.customer).any():
     st.info(t("nine_grid.no_pos", lang))
     st.stop()
+find = ""
+if len(stores) > web.MAX_OPTIONS:
+    placeholder = t("nine_grid.find_placeholder", lang, n=fmt_count(len(stores), lang))
+    find = st.text_input(t("nine_grid.find", lang), placeholder=placeholder, key="ng_find")
+offered = customer.offered_stores(stores, find, scope.customer, web.MAX_OPTIONS)
+if find.strip() and (offered.customer_id != scope.customer).sum() == 0:
+    st.caption(t("nine_grid.find_none", lang))
+ids = [ALL, *offered.customer_id.tolist()]
 names = {
     row.customer_id: t(
         "nine_grid.store_option", lang, name=row.shop_name, license=row.license_no, route=row.route_name
     )
-    for row in stores.itertuples()
+    for row in offered.itertuples()
 }
 state["ng_store"] = scope.customer or ALL  # follow the scope when it changes elsewhere (sidebar, other pages)
 st.selectbox(

@@ -232,7 +232,7 @@ def test_presentation_runs_every_slide(app, lang):
 def test_a_long_route_list_waits_for_a_station(app, monkeypatch):
     from dashboard import web
 
-    monkeypatch.setattr(web, "MAX_ROUTE_OPTIONS", 2)  # the fixture's 3 routes: a province's ~12,500
+    monkeypatch.setattr(web, "MAX_OPTIONS", 2)  # the fixture's 3 routes: a province's ~12,500
     at = app(lang="zh")
     at.run()
     routes = next(m for m in at.sidebar.multiselect if m.label == "营销线路")
@@ -241,6 +241,25 @@ def test_a_long_route_list_waits_for_a_station(app, monkeypatch):
     at.run()
     routes = next(m for m in at.sidebar.multiselect if m.label == "营销线路")
     assert not routes.disabled and len(routes.options) == 2
+    assert not at.exception, [e.message for e in at.exception]
+
+
+def test_a_long_store_list_is_found_by_name(app, monkeypatch):
+    from dashboard import web
+
+    monkeypatch.setattr(web, "MAX_OPTIONS", 1)  # the fixture's 2 stores with POS data: a province's ~50,000
+    at = app(lang="zh")
+    at.run()
+    at.switch_page("pages/nine_grid.py").run()
+    store = next(s for s in at.selectbox if s.label == "门店")
+    assert store.options == ["全部云 POS 门店（2 家）"]  # none sent until letters are typed
+    at.text_input(key="ng_find").set_value("西村").run()
+    store = next(s for s in at.selectbox if s.label == "门店")
+    assert store.options == ["全部云 POS 门店（2 家）", "西村超市 · 370703000004 · 西站1线"]
+    store.set_value(4).run()  # chosen, it stays offered whatever the letters
+    at.text_input(key="ng_find").set_value("无此店").run()
+    assert any(c.value == "没有匹配的门店。" for c in at.caption)
+    assert next(s for s in at.selectbox if s.label == "门店").value == 4
     assert not at.exception, [e.message for e in at.exception]
 
 

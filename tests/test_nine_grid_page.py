@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import charts, nine_grid, store, tables
+from dashboard import charts, customer, nine_grid, store, tables
 from dashboard.demo import DEMO_FACTS
 from dashboard.downloads import xlsx_bytes
 from dashboard.scope import Scope
@@ -132,3 +132,25 @@ def test_page_before_after_heading(demo_db, monkeypatch):
     at.switch_page("pages/nine_grid.py").run()
     assert not at.exception
     assert "滞销 45 → 32 · 爆品 13 → 36" in [h.value for h in at.subheader]
+
+
+def test_a_long_store_list_offers_the_first_matches_and_the_chosen_store():
+    stores = pd.DataFrame(
+        {
+            "customer_id": [1, 2, 3, 4, 5],
+            "shop_name": ["Alpha 便利", "alpha 超市", "Beta", "ALPHA 食杂", "Gamma"],
+            "license_no": ["0001", "0002", "0003", "0004", "0005"],
+            "route_name": ["北线", "北线", "南线", "南线", "北线"],
+        }
+    )
+
+    def offered(text, chosen=None, limit=2):
+        return customer.offered_stores(stores, text, chosen, limit)
+
+    assert offered("", limit=5).equals(stores)  # short lists whole
+    assert offered("").empty
+    assert offered("alpha").customer_id.tolist() == [1, 2]  # any case, the first `limit`
+    assert offered("ALPHA", chosen=5).customer_id.tolist() == [1, 2, 5]
+    assert offered("0003").customer_id.tolist() == [3]
+    assert offered("南线").customer_id.tolist() == [3, 4]
+    assert offered("(", chosen=4).customer_id.tolist() == [4]  # letters, not a pattern
