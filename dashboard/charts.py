@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -362,6 +363,16 @@ def ticket_funnel(funnel, lang: str) -> go.Figure:
     return _styled(fig, lang)
 
 
+def _step_points(x: pd.Series, y: pd.Series, step: float = 1e-3) -> tuple[pd.Series, pd.Series]:
+    """The points of a rising step curve worth drawing: the first, the last, and each first reaching a new
+    `step` of y. Drawn as steps, the curve is then never off by a `step` (0.4 px on a 380 px chart); a
+    province's curves kept 40,000 points (1.7 MB to the browser) where ~1,000 draw the same line."""
+    level = np.floor(y.to_numpy() / step)
+    keep = np.r_[True, level[1:] != level[:-1]]
+    keep[-1] = True
+    return x[keep], y[keep]
+
+
 def ticket_closure(curves: dict, summary, lang: str) -> go.Figure:
     """Kaplan-Meier curves of time to resolution by kind, with the 50 % line where the median is read."""
     fig = go.Figure(layout={"title": _t("tickets.chart.closure", lang)})
@@ -369,9 +380,10 @@ def ticket_closure(curves: dict, summary, lang: str) -> go.Figure:
         return _styled(_empty(fig, lang), lang)
     for i, (kind, curve) in enumerate(curves.items()):
         name = _t("tickets.all_kinds", lang) if kind == "all" else _label("ticket_kind", kind, lang)
+        time, resolved = _step_points(curve["time"], 1 - curve["survival"])
         fig.add_scatter(
-            x=curve["time"],
-            y=1 - curve["survival"],
+            x=time,
+            y=resolved,
             mode="lines",
             line_shape="hv",
             name=name,

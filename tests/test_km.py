@@ -57,3 +57,20 @@ def test_empty_and_out_of_order_input_never_crash():
     assert median(curve) == 0.0
     # a missing duration is dropped
     assert median(kaplan_meier([math.nan, 2], [True, True])) == 2.0
+
+
+def test_the_closure_chart_draws_a_long_curve_within_a_tenth_of_a_percent():
+    import numpy as np
+
+    from dashboard import charts
+
+    rng = np.random.default_rng(7)
+    hours = np.round(rng.exponential(30, 50_000), 2)  # a province's tickets: ~40,000 distinct times
+    curve = kaplan_meier(hours, rng.random(50_000) > 0.1)
+    trace = charts.ticket_closure({"all": curve}, None, "zh").data[0]
+    x, y = np.asarray(trace.x), np.asarray(trace.y)
+    assert len(x) <= 1_002 < len(curve)
+    assert (x[0], x[-1]) == (curve.time.iloc[0], curve.time.iloc[-1])
+    drawn = y[np.searchsorted(x, curve.time, side="right") - 1]  # the step line at every true time
+    assert np.abs(drawn - (1 - curve.survival)).max() < 1e-3
+    assert x[np.argmax(y >= 0.5)] == median(curve)  # the median is read where the line crosses 50 %
