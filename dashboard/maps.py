@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import pydeck as pdk
+from pydeck.bindings.json_tools import default_serialize
 
 from dashboard.charts import PALETTE, style
 from dashboard.i18n import fmt_count, fmt_number, label, t
@@ -46,6 +47,16 @@ DRAW_ORDER = {"none": 0, "top": 1, "high": 2, "mid": 3, "low": 4}  # later is dr
 AREA_FILL = [31, 111, 92, 18]
 AREA_LINE = [31, 111, 92, 200]
 TEXT_FONT = "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, sans-serif"
+
+
+class Deck(pdk.Deck):
+    """A pydeck Deck whose JSON (what Streamlit sends the browser) has no indent and keeps CJK text as
+    it is: pydeck's two-space indent and \\u escapes were half of a province map's 1.9 MB."""
+
+    def to_json(self) -> str:
+        return json.dumps(
+            self, sort_keys=True, default=default_serialize, separators=(",", ":"), ensure_ascii=False
+        )
 
 
 def hex_rgb(color: str) -> list[int]:
@@ -354,7 +365,7 @@ def satisfaction_deck(
     lang: str,
     bands_of,
     max_points: int = MAX_POINTS,
-) -> tuple[pdk.Deck, bool]:
+) -> tuple[Deck, bool]:
     """The satisfaction map: service areas with names as the base, then the chosen layer (customers by
     band, grid of means, customers by business type). `summary` is the scope's (dashboard.satisfaction.
     gather), `points` its customers (None when there are too many to draw), `cells` the grid's (for the
@@ -420,7 +431,7 @@ def satisfaction_deck(
         background_padding=[4, 2],
         pickable=False,
     )
-    deck = pdk.Deck(
+    deck = Deck(
         layers=base + top + [text],
         initial_view_state=view_state(areas),
         map_provider=None,
@@ -480,7 +491,7 @@ def legend_html(layer: str, lang: str, band_labels: dict[str, str], aggregated: 
 STORE_LAYER = "store"
 
 
-def customer_deck(identity: dict, lang: str) -> pdk.Deck:
+def customer_deck(identity: dict, lang: str) -> Deck:
     """A small map of one store and its service station (no tiles: the two points and their names)."""
     points = [
         {"position": [identity["station_lon"], identity["station_lat"]], "name": identity["station_name"],
@@ -510,7 +521,7 @@ def customer_deck(identity: dict, lang: str) -> pdk.Deck:
     span = max(max(lons) - min(lons), max(lats) - min(lats), 0.01)
     zoom = max(8.0, min(15.0, math.log2(360 / span) - 1.5))
     view = pdk.ViewState(longitude=sum(lons) / 2, latitude=sum(lats) / 2, zoom=zoom)
-    return pdk.Deck(
+    return Deck(
         layers=[_dots(STORE_LAYER, points, 6, 14), text],
         initial_view_state=view,
         map_provider=None,

@@ -113,6 +113,19 @@ def _deck(run, frame, layer, lang, max_points=maps.MAX_POINTS):
     return json.loads(deck.to_json()), aggregated
 
 
+def test_the_map_is_sent_compact_and_means_the_same(run):
+    frame = satisfaction.customers(run, OCT, LIMITS)
+    areas = maps.service_areas(maps.load_areas(), _stations(frame), "zh")
+    summary = satisfaction.with_route_names(run, satisfaction.summarise(frame))
+    deck, _ = maps.satisfaction_deck(
+        summary, frame, None, areas, "band", "zh", lambda s: satisfaction.band(s, BANDS)
+    )
+    sent, pydeck_own = deck.to_json(), maps.pdk.Deck.to_json(deck)
+    assert json.loads(sent) == json.loads(pydeck_own)
+    assert "\n" not in sent and "\\u" not in sent and "平均满意度" in sent
+    assert len(sent.encode()) < 0.7 * len(pydeck_own.encode())
+
+
 def _stations(frame):
     import pandas as pd
 
