@@ -47,6 +47,7 @@ offered = customer.offered_stores(stores, find, scope.customer, web.MAX_OPTIONS)
 if find.strip() and (offered.customer_id != scope.customer).sum() == 0:
     st.caption(t("nine_grid.find_none", lang))
 ids = [ALL, *offered.customer_id.tolist()]
+all_stores = t("nine_grid.all_stores", lang, n=fmt_count(len(stores), lang))
 names = {
     row.customer_id: t(
         "nine_grid.store_option", lang, name=row.shop_name, license=row.license_no, route=row.route_name
@@ -57,7 +58,7 @@ state["ng_store"] = scope.customer or ALL  # follow the scope when it changes el
 st.selectbox(
     t("nine_grid.store", lang),
     ids,
-    format_func=lambda c: t("nine_grid.all_stores", lang, n=len(stores)) if c == ALL else names[c],
+    format_func=lambda c: all_stores if c == ALL else names[c],
     key="ng_store",
     on_change=lambda: web.set_customer(state["ng_store"] or None),
 )
