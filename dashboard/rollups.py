@@ -226,7 +226,7 @@ def _one_thread(con):
     try:
         yield
     finally:
-        con.execute("set threads = $threads", {"threads": threads})
+        con.execute(f"set threads = {threads}")  # sql: an int read back above
 
 
 @contextmanager
