@@ -207,26 +207,13 @@ def refresh(con, progress: bool = False) -> dict[str, int]:
     built = {}
     for table, sql in sections().items():
         if table == "rollup_state":  # last: after the tables it vouches for
-            with _timed("the company's months", progress), _one_thread(con):
+            with _timed("the company's months", progress):
                 built |= _company_months(con)
         names = set(re.findall(r"\$([A-Za-z_]\w*)", sql))
         with _timed(table, progress):
             con.execute(sql, {k: v for k, v in params.items() if k in names})
         built[table] = _count(con, table)
     return built
-
-
-@contextmanager
-def _one_thread(con):
-    """DuckDB 2.0.0 fails a parallel hash-join build in the national preset's first ticket list with an
-    internal error ("dict-surviving join: ... build pipeline is not single-source") that invalidates the
-    database, and not on one thread: the company's months (a query a month each) run on one."""
-    threads = int(con.execute("select current_setting('threads')").fetchall()[0][0])
-    con.execute("set threads = 1")
-    try:
-        yield
-    finally:
-        con.execute(f"set threads = {threads}")  # sql: an int read back above
 
 
 @contextmanager

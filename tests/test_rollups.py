@@ -282,23 +282,6 @@ def test_the_version_covers_every_query_a_refresh_runs(fixture_db, tmp_path, mon
     assert ran and ran <= set(rollups.REFRESH_QUERIES)
 
 
-def test_the_company_months_run_on_one_thread_and_the_threads_come_back(fixture_db, tmp_path, monkeypatch):
-    path = tmp_path / "refresh.duckdb"
-    shutil.copy(fixture_db, path)
-    con = store.connect(path, read_only=False)
-    con.execute("set threads = 2")
-    seen, company_months = [], rollups._company_months
-    setting = "select current_setting('threads')"
-    monkeypatch.setattr(
-        rollups,
-        "_company_months",
-        lambda c: seen.append(c.execute(setting).fetchall()[0][0]) or company_months(c),
-    )
-    rollups.refresh(con)
-    assert seen == [1] and con.execute(setting).fetchall()[0][0] == 2
-    con.close()
-
-
 def test_make_rebuilds_the_demo_db_when_a_file_the_version_digests_changes(tmp_path):
     """A file the rollups' version digests but the Makefile missed would leave `make run` serving a demo DB
     whose rollups are stale (read as missing, so every page falls back to the raw tables)."""
