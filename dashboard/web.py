@@ -27,7 +27,7 @@ from dashboard.scope import (
 )
 
 # A pick list longer than this is not sent whole: routes wait for a station (a province has ~12,500 routes,
-# the country ~140,000), the nine-grid's stores for a few letters of the name (a province has ~50,000 with
+# the country ~140,000), the nine-grid's stores for a few letters of the name (a province has ~82,000 with
 # POS data). Every rerun would send them all to the browser (4 MB for the stores), and nobody scrolls them.
 MAX_OPTIONS = 2_000
 
