@@ -13,9 +13,9 @@ PALETTE = ["#1f6f5c", "#d9822b", "#3d6fb6", "#b5475c", "#7a8b3a", "#8e5ea2", "#4
 DAY_FORMAT = {"zh": "%-m月%-d日", "en": "%b %-d"}  # plotly's own date ticks are English
 MONTH_FORMAT = {"zh": "%Y年%-m月", "en": "%b %Y"}
 CJK_FONT = "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, sans-serif"
-# Bars a chart of people or stations draws at most (a province's 2,500 customer managers made a chart
-# 75,000 px tall that kept the browser busy for seconds); the page says which ones it shows.
-MAX_BARS = 40
+# Bars a ranking chart of people, stations or routes draws at most (a province's 12,500 routes made a chart
+# 225,000 px tall, its 2,500 customer managers one of 75,000 px); beyond it the worst (or the largest) ones.
+MAX_RANKED = 60
 
 
 # The house look: CJK-capable font, quiet grid, legend on top, number separators per language.
@@ -445,9 +445,6 @@ def ticket_backlog(by_age: dict, lang: str) -> go.Figure:
     return _styled(fig, lang, height=320)
 
 
-MAX_RANKED = 60  # bars of a ranking chart: the worst ones beyond that
-
-
 def ticket_ranking(
     ranking, unit: str, target: float, lang: str, measure: str = "resolution_sla_rate"
 ) -> go.Figure:
@@ -704,11 +701,11 @@ def customer_surveys(surveys: pd.DataFrame, dimensions, lang: str) -> go.Figure:
 
 
 def training_breakdown(names: pd.Series, frame: pd.DataFrame, dimension: str, lang: str) -> go.Figure:
-    """Sessions and attendances per format, station, topic or month (two bars per code; past MAX_BARS
+    """Sessions and attendances per format, station, topic or month (two bars per code; past MAX_RANKED
     codes, those with the most sessions)."""
     part = frame[frame["dimension"] == dimension]
-    if len(part) > MAX_BARS:
-        kept = part.sort_values("n_sessions", ascending=False, kind="stable").head(MAX_BARS).index
+    if len(part) > MAX_RANKED:
+        kept = part.sort_values("n_sessions", ascending=False, kind="stable").head(MAX_RANKED).index
         names = pd.Series(list(names), index=part.index)[kept]
         part = part.loc[kept]
     fig = go.Figure(
@@ -743,10 +740,12 @@ def training_breakdown(names: pd.Series, frame: pd.DataFrame, dimension: str, la
 
 
 def residency_breakdown(by_frame: pd.DataFrame, key: str, names: list, lang: str) -> go.Figure:
-    """Residency days and staff per station, month or focus (past MAX_BARS, those with the most days)."""
-    if len(by_frame) > MAX_BARS:
+    """Residency days and staff per station, month or focus (past MAX_RANKED, those with the most days)."""
+    if len(by_frame) > MAX_RANKED:
         kept = (
-            by_frame.reset_index(drop=True).sort_values("days", ascending=False, kind="stable").head(MAX_BARS)
+            by_frame.reset_index(drop=True)
+            .sort_values("days", ascending=False, kind="stable")
+            .head(MAX_RANKED)
         )
         names = [names[i] for i in kept.index]
         by_frame = kept
@@ -808,10 +807,10 @@ def _score(value):
 
 
 def staff_ranking(frame: pd.DataFrame, lang: str, column: str = "composite") -> go.Figure:
-    """One bar per person, best at the top; the lowest bar in the alert colour. Past MAX_BARS people, the
-    lowest MAX_BARS."""
+    """One bar per person, best at the top; the lowest bar in the alert colour. Past MAX_RANKED people, the
+    lowest MAX_RANKED."""
     part = frame.sort_values("rank" if column == "composite" else "assessment_rank", ascending=False)
-    part = part.head(MAX_BARS)  # the lowest ranks come first here
+    part = part.head(MAX_RANKED)  # the lowest ranks come first here
     values = [_score(v) for v in part[column]]
     colours = [PALETTE[3] if i == 0 else PALETTE[0] for i in range(len(part))]
     fig = go.Figure(
@@ -924,10 +923,10 @@ def staff_trend(trend: pd.DataFrame, name: str, lang: str) -> go.Figure:
 
 
 def staff_joint(joint: pd.DataFrame, lang: str) -> go.Figure:
-    """Joint visits' share of the customer managers' visits, per station (past MAX_BARS stations, the
+    """Joint visits' share of the customer managers' visits, per station (past MAX_RANKED stations, the
     lowest shares)."""
-    if len(joint) > MAX_BARS:
-        joint = joint.sort_values("joint_share", kind="stable").head(MAX_BARS)
+    if len(joint) > MAX_RANKED:
+        joint = joint.sort_values("joint_share", kind="stable").head(MAX_RANKED)
     shares = [None if _missing(v) else float(v) for v in joint.joint_share]
     fig = go.Figure(
         go.Bar(

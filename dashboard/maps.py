@@ -51,7 +51,7 @@ TEXT_FONT = "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, sans-serif"
 
 class Deck(pdk.Deck):
     """A pydeck Deck whose JSON (what Streamlit sends the browser) has no indent and keeps CJK text as
-    it is: pydeck's two-space indent and \\u escapes were half of a province map's 1.9 MB."""
+    it is: pydeck's two-space indent and \\u escapes were two thirds of a province map's 1.9 MB."""
 
     def to_json(self) -> str:
         return json.dumps(

@@ -48,8 +48,8 @@ with tab_training:
     ) or "format"  # fmt: skip
     names = programs.training_names(data.training_by, by, lang)
     st.plotly_chart(charts.training_breakdown(names, data.training_by, by, lang), key="pg_training")
-    if len(names) > charts.MAX_BARS:
-        st.caption(t("programs.chart_most", lang, n=charts.MAX_BARS, total=fmt_count(len(names), lang)))
+    if len(names) > charts.MAX_RANKED:
+        st.caption(t("programs.chart_most", lang, n=charts.MAX_RANKED, total=fmt_count(len(names), lang)))
     st.markdown(f"**{t('programs.untrained_heading', lang, n=fmt_count(len(data.untrained), lang))}**")
     rows = programs.with_owners(web.run, data.untrained.head(tables.MAX_TABLE_ROWS))  # the rows shown
     table = programs.untrained_table(rows, lang)
@@ -69,8 +69,10 @@ with tab_residency:
     key = {"station": "station_name", "month": "month", "focus": "focus"}[res_by]
     res_names = [label("residency_focus", c, lang) if res_by == "focus" else c for c in grouped[key]]
     st.plotly_chart(charts.residency_breakdown(grouped, key, res_names, lang), key="pg_residency")
-    if len(grouped) > charts.MAX_BARS:
-        st.caption(t("programs.residency_most", lang, n=charts.MAX_BARS, total=fmt_count(len(grouped), lang)))
+    if len(grouped) > charts.MAX_RANKED:
+        st.caption(
+            t("programs.residency_most", lang, n=charts.MAX_RANKED, total=fmt_count(len(grouped), lang))
+        )
     st.markdown(f"**{t('programs.residency_list', lang, n=len(data.residencies))}**")
     table = programs.residency_table(data.residencies, lang)
     shown, profile = tables.with_profile(table, scope, data.residencies["customer_id"], lang)

@@ -77,9 +77,9 @@ with tab_rank:
         st.caption(t("staff.ranking_caption", lang))
     right.plotly_chart(charts.staff_ranking(what_if if what_if is not None else data.current, lang),
                        key="sf_rank_chart")  # fmt: skip
-    if len(data.current) > charts.MAX_BARS:
+    if len(data.current) > charts.MAX_RANKED:
         right.caption(
-            t("staff.chart_lowest", lang, n=charts.MAX_BARS, total=fmt_count(len(data.current), lang))
+            t("staff.chart_lowest", lang, n=charts.MAX_RANKED, total=fmt_count(len(data.current), lang))
         )
     _table(tables.staff_inputs(data.current, lang), "sf_inputs")
 
@@ -130,7 +130,7 @@ with tab_joint:
     with left:
         _table(tables.staff_joint(joint, lang), "sf_joint")
     right.plotly_chart(charts.staff_joint(joint, lang), key="sf_joint_chart")
-    if len(joint) > charts.MAX_BARS:
-        right.caption(t("staff.joint_lowest", lang, n=charts.MAX_BARS, total=fmt_count(len(joint), lang)))
+    if len(joint) > charts.MAX_RANKED:
+        right.caption(t("staff.joint_lowest", lang, n=charts.MAX_RANKED, total=fmt_count(len(joint), lang)))
 
 st.caption(t("staff.caption", lang))

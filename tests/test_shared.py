@@ -81,9 +81,9 @@ def test_downloads_as_shown_shares_as_percent_and_safe_names():
     assert downloads.safe_name('a/b:c*?"<>|') == "a-b-c"
 
 
-def test_charts_of_people_or_stations_draw_at_most_max_bars():
-    # a province's 2,500 customer managers: the lowest MAX_BARS, the lowest still in the alert colour
-    n = charts.MAX_BARS + 10
+def test_charts_of_people_or_stations_draw_at_most_max_ranked():
+    # a province's 2,500 customer managers: the lowest MAX_RANKED, the lowest still in the alert colour
+    n = charts.MAX_RANKED + 10
     people = pd.DataFrame(
         {
             "staff_name": [f"p{i}" for i in range(n)],
@@ -93,16 +93,18 @@ def test_charts_of_people_or_stations_draw_at_most_max_bars():
         }
     )
     bars = charts.staff_ranking(people, "zh").to_dict()["data"][0]
-    assert len(bars["y"]) == charts.MAX_BARS and bars["y"][0] == f"p{n - 1}" and bars["y"][-1] == "p10"
+    assert len(bars["y"]) == charts.MAX_RANKED and bars["y"][0] == f"p{n - 1}" and bars["y"][-1] == "p10"
     assert bars["marker"]["color"][0] != bars["marker"]["color"][1]
     joint = pd.DataFrame(
         {"station_name": [f"s{i}" for i in range(n)], "joint_share": [i / 100 for i in range(n)]}
     )
-    assert list(charts.staff_joint(joint, "zh").to_dict()["data"][0]["x"]) == [f"s{i}" for i in range(40)]
+    assert list(charts.staff_joint(joint, "zh").to_dict()["data"][0]["x"]) == [
+        f"s{i}" for i in range(charts.MAX_RANKED)
+    ]
     training = pd.DataFrame({"dimension": "station", "n_sessions": range(n), "n_attendances": range(n)})
     names = pd.Series([f"s{i}" for i in range(n)])
     bars = charts.training_breakdown(names, training, "station", "zh").to_dict()["data"][0]
-    assert len(bars["x"]) == charts.MAX_BARS and bars["x"][0] == f"s{n - 1}"  # the most sessions
+    assert len(bars["x"]) == charts.MAX_RANKED and bars["x"][0] == f"s{n - 1}"  # the most sessions
     residencies = pd.DataFrame({"station_name": names, "days": range(n), "n_staff": 1, "n_stores": 1})
     bars = charts.residency_breakdown(residencies, "station_name", list(names), "zh").data[0]
-    assert len(bars.x) == charts.MAX_BARS and bars.x[0] == f"s{n - 1}" and bars.y[0] == n - 1
+    assert len(bars.x) == charts.MAX_RANKED and bars.x[0] == f"s{n - 1}" and bars.y[0] == n - 1
