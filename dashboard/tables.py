@@ -169,6 +169,12 @@ def _h(key: str, lang: str, **values) -> str:
     return t(f"staff.col.{key}", lang, **values)
 
 
+def _term(key: str, lang: str) -> str:
+    """An index term as a column header: the term (lower case, as the weights' sentences use it) capitalised."""
+    text = t(f"staff.term.{key}", lang)
+    return text[:1].upper() + text[1:]
+
+
 def _change(value, lang: str) -> str:
     if value is None or pd.isna(value):
         return t("staff.change.new", lang)
@@ -216,8 +222,8 @@ def staff_inputs(current: pd.DataFrame, lang: str):
     part = current.sort_values("rank")
     pct = {
         _h("on_plan", lang): part.d_on_plan,
-        t("staff.term.effort.checkin", lang): part.e_checkin,
-        t("staff.term.effort.tasks", lang): part.e_tasks,
+        _term("effort.checkin", lang): part.e_checkin,
+        _term("effort.tasks", lang): part.e_tasks,
         _h("growth", lang): part.growth,
         _h("sla", lang): part.sla_rate,
     }
@@ -227,7 +233,7 @@ def staff_inputs(current: pd.DataFrame, lang: str):
             _h("assigned", lang): part.assigned,
             _h("planned", lang): part.planned,
             _h("done", lang): part.done,
-            t("staff.term.diligence.done_rate", lang): part.d_done_rate,
+            _term("diligence.done_rate", lang): part.d_done_rate,
             _h("visited", lang): part.visited,
             _h("visit_hours", lang): part.visit_hours.round(1),
             **{k: v.astype("float64") for k, v in pct.items()},
@@ -236,7 +242,7 @@ def staff_inputs(current: pd.DataFrame, lang: str):
             _h("trained", lang): part.trained,
         }
     )
-    shares = [t("staff.term.diligence.done_rate", lang), *pct]
+    shares = [_term("diligence.done_rate", lang), *pct]
     return table.reset_index(drop=True), shares
 
 
@@ -294,10 +300,10 @@ def staff_stations(means: pd.DataFrame, lang: str) -> pd.DataFrame:
         {
             _h("station", lang): means.station_name,
             _h("n_staff", lang): means.n_staff,
-            t("staff.term.assessment.satisfaction", lang): means.satisfaction_mean,
-            t("staff.term.assessment.uplift", lang): 100 * means.uplift,
+            _term("assessment.satisfaction", lang): means.satisfaction_mean,
+            _term("assessment.uplift", lang): 100 * means.uplift,
             t("staff.score.diligence", lang): means.diligence,
-            t("staff.term.assessment.resolution_sla", lang): 100 * means.sla_rate,
+            _term("assessment.resolution_sla", lang): 100 * means.sla_rate,
             t("staff.score.composite", lang): means.composite,
             t("staff.score.assessment", lang): means.assessment,
         }

@@ -253,3 +253,7 @@ def test_builders_name_people_and_leave_no_missing_labels(run):
     what_if = data.rescored(staff.with_weights(data.conf, composite=diligence_only))
     table, _ = tables.staff_ranking(data.current, "en", what_if.current)
     assert table["Composite *"].tolist() == [75.0, 65.0, 60.0]
+    inputs, shares = figures["inputs"]
+    assert "Plan done" in shares and {"GPS check-in", "Tasks done"} <= set(inputs.columns)
+    stations = figures["stations"]
+    assert {"Satisfaction", "Profit uplift", "Resolved on time"} <= set(stations.columns)
