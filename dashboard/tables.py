@@ -170,7 +170,7 @@ def _h(key: str, lang: str, **values) -> str:
 
 
 def _term(key: str, lang: str) -> str:
-    """An index term as a column header: the term (lower case, as the weights' sentences use it) capitalised."""
+    """An index term as a column header: capitalised (the weights' sentences use it lower case)."""
     text = t(f"staff.term.{key}", lang)
     return text[:1].upper() + text[1:]
 
