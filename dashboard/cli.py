@@ -87,9 +87,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_refresh(args: argparse.Namespace) -> int:
-    """Rebuild the rollups in a copy of the store and swap it in, as an import does. Needed after an
-    upgrade changed what they are built by: until then pages read the raw tables (slower, same figures)."""
+    """Rebuild the rollups in a copy of the store and swap it in, as an import does; with --in-place, on
+    the store itself (no second copy on disk; the app must not have it open). Needed after an upgrade
+    changed what they are built by: until then pages read the raw tables (slower, same figures)."""
     import time
+
+    import duckdb
 
     from dashboard import rollups
     from dashboard.ingest import apply
@@ -99,18 +102,46 @@ def cmd_refresh(args: argparse.Namespace) -> int:
         raise FileNotFoundError(f"no database at {db}")
     started = time.perf_counter()
     try:
-        with apply.open_work(db, dry_run=False) as work:
-            if rollups.ready(partial(store.run, work.con)) and not args.force:
-                print(f"the rollups of {db} are up to date (--force rebuilds them anyway)")
-                return 0
-            built = rollups.refresh(work.con, progress=True)
-            work.commit()
+        if args.in_place:
+            with apply.lock(db):
+                if not args.force and _rollups_ready(db):
+                    print(f"the rollups of {db} are up to date (--force rebuilds them anyway)")
+                    return 0
+                built = rollups.refresh_file(db, args.memory_limit, progress=True)
+        else:
+            with apply.open_work(db, dry_run=False) as work:
+                if rollups.ready(partial(store.run, work.con)) and not args.force:
+                    print(f"the rollups of {db} are up to date (--force rebuilds them anyway)")
+                    return 0
+                if args.memory_limit:
+                    work.con.execute("set memory_limit = $limit", {"limit": args.memory_limit})
+                built = rollups.refresh(work.con, progress=True)
+                work.commit()
     except apply.Busy:
         print(f"error: an import into {db} is running; refresh once it is done", file=sys.stderr)
+        return 1
+    except duckdb.IOException as error:
+        if "lock" not in str(error).lower():
+            raise
+        print(
+            f"error: {db} is open in another process (the app?): stop it for --in-place, "
+            f"or refresh without --in-place (a copy, swapped in)\n{error}",
+            file=sys.stderr,
+        )
         return 1
     rows = sum(built.values())
     print(f"refreshed {len(built)} rollups of {db} ({rows:,} rows) in {time.perf_counter() - started:.1f} s")
     return 0
+
+
+def _rollups_ready(db) -> bool:
+    from dashboard import rollups
+
+    con = store.connect(db, read_only=True)
+    try:
+        return rollups.ready(partial(store.run, con))
+    finally:
+        con.close()
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -287,6 +318,11 @@ def main(argv: list[str] | None = None) -> int:
     refresh = sub.add_parser("refresh", help="rebuild the pre-aggregated tables (after an upgrade)")
     refresh.add_argument("--db", type=Path, help="the store (default: $DASHBOARD_DB, data/dashboard.duckdb)")
     refresh.add_argument("--force", action="store_true", help="rebuild them even when they are up to date")
+    refresh.add_argument(
+        "--in-place", action="store_true",
+        help="on the store itself, not a copy (half the disk; the app must be stopped)",
+    )  # fmt: skip
+    refresh.add_argument("--memory-limit", help="DuckDB's memory limit, e.g. 16GB (default: 80%% of RAM)")
     refresh.set_defaults(func=cmd_refresh)
 
     serve = sub.add_parser(

@@ -216,6 +216,26 @@ def refresh(con, progress: bool = False) -> dict[str, int]:
     return built
 
 
+def refresh_file(path: Path, memory_limit: str | None = None, progress: bool = False) -> dict[str, int]:
+    """Rebuild the rollups on the store file itself, not a copy: for the build, and a store too large to
+    copy (a country's: 33 GB). Its `rollup_state` goes first, so should the refresh fail the pages read the
+    raw tables (slower, the same figures) until one succeeds. Needs the file to itself: no app open on it.
+    Sorts and joins larger than `memory_limit` spill to a folder beside the file."""
+    from dashboard import store
+
+    con = store.connect(path, read_only=False)
+    try:
+        if memory_limit:
+            con.execute("set memory_limit = $limit", {"limit": memory_limit})
+        con.execute("set temp_directory = $dir", {"dir": str(Path(path).parent / ".duckdb-tmp")})
+        con.execute("drop table if exists rollup_state")
+        built = refresh(con, progress=progress)
+        con.execute("checkpoint")
+        return built
+    finally:
+        con.close()
+
+
 @contextmanager
 def _timed(what: str, progress: bool):
     started = time.perf_counter()

@@ -112,6 +112,29 @@ def test_refresh_rebuilds_stale_rollups_in_a_copy_and_swaps_it_in(fixture_db, tm
     assert kpis == json.loads(cli("kpis", "--json", "--db", fixture_db).stdout)
 
 
+def test_refresh_in_place_needs_the_store_to_itself_and_rebuilds_it(fixture_db, tmp_path):
+    # a store too large to copy (a country's) is refreshed on the file itself, with the app stopped
+    path = tmp_path / "large.duckdb"
+    shutil.copy(fixture_db, path)
+    con = duckdb.connect(str(path))
+    con.execute("update rollup_state set version = 'before-the-upgrade'")
+    con.close()
+    reader = store.snapshot(path)  # the app, still serving the store
+    refused = cli("refresh", "--in-place", "--db", path, check=False)
+    assert refused.returncode == 1 and "open in another process" in refused.stderr
+    assert not rollups.ready(partial(store.run, reader))  # untouched: still the stale state
+    reader.close()
+    done = cli("refresh", "--in-place", "--memory-limit", "1GB", "--db", path)
+    assert done.stdout.startswith("refreshed ") and "rollup_state" in done.stderr
+    con = store.connect(path)
+    assert rollups.ready(partial(store.run, con))
+    con.close()
+    assert not path.with_name("large.duckdb.wal").exists()  # checkpointed: the file is the whole store
+    assert "up to date" in cli("refresh", "--in-place", "--db", path).stdout
+    kpis = json.loads(cli("kpis", "--json", "--db", path).stdout)
+    assert kpis == json.loads(cli("kpis", "--json", "--db", fixture_db).stdout)
+
+
 def test_refresh_without_a_database_says_so(tmp_path):
     done = cli("refresh", "--db", str(tmp_path / "none.duckdb"), check=False)
     assert done.returncode == 2 and "no database at" in done.stderr

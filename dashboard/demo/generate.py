@@ -1228,19 +1228,13 @@ def _rollups(out: Path, memory_limit: str, progress: bool) -> None:
     """The rollups of a built store, on the file in place: should they fail, the raw tables (an hour's
     work at the national scale) stay, pages read them (slower, the same figures), and `python -m
     dashboard refresh` builds the rollups again."""
-    con = connect(out, read_only=False)
     try:
-        con.execute("set memory_limit = $limit", {"limit": memory_limit})
-        con.execute("set temp_directory = $dir", {"dir": str(out.parent / ".duckdb-tmp")})
-        rollups.refresh(con, progress=progress)
-        con.execute("checkpoint")
+        rollups.refresh_file(out, memory_limit, progress)
     except Exception as error:
         raise RuntimeError(
             f"{out}: the raw tables are built but the rollups failed ({error}); "
-            f"`python -m dashboard refresh --db {out}` builds them again"
+            f"`python -m dashboard refresh --in-place --db {out}` builds them again"
         ) from error
-    finally:
-        con.close()
 
 
 def build(out: Path, scale: str = "demo", seed: int = 20261031, progress: bool = True) -> dict:
