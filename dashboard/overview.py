@@ -192,11 +192,19 @@ def trend_rows(run: Runner, scope: Scope, months: list[date]) -> pd.DataFrame:
     spans = [(m, month_end(m)) for m in months]
     if not rollups.ready(run):
         return run("overview/trend", params)
-    if rollups.company_months_cover(run, scope, spans):
-        return run("overview/trend_by_month", {"months": months})
-    if piece := rollups.slice_months_cover(run, scope, spans):
-        return run("overview/trend_by_slice_month", {"months": months, "slice": piece[0], "code": piece[1]})
-    return run("overview/trend_monthly", params)  # months are whole
+    kept = [months[i] for i in rollups.kept_periods(run, scope, spans)]
+    rest = [m for m in months if m not in kept]
+    parts = []
+    if kept and (piece := rollups.one_slice(scope)):
+        slice_ = {"months": kept, "slice": piece[0], "code": piece[1]}
+        parts.append(run("overview/trend_by_slice_month", slice_))
+    elif kept:
+        parts.append(run("overview/trend_by_month", {"months": kept}))
+    if rest:  # months are whole; a year ago's month before a country's 12, say
+        parts.append(run("overview/trend_monthly", trend_params(scope, rest)))
+    if len(parts) == 1:
+        return parts[0]
+    return pd.concat(parts, ignore_index=True).sort_values("month", ignore_index=True)
 
 
 def trend_table(rows: pd.DataFrame, months: list[date], composite: dict, slow: dict) -> pd.DataFrame:

@@ -493,6 +493,16 @@ def company_months_cover(run, scope: Scope, periods: list[tuple[date, date]]) ->
     return whole_company(scope) and _months_built(run, periods)
 
 
+def kept_periods(run, scope: Scope, periods: list[tuple[date, date]]) -> list[int]:
+    """The positions of the periods whose staff inputs and trend the refresh kept for the scope: the whole
+    company or one slice (`one_slice`), a calendar month of the data (call after `ready`). The others (a
+    year ago's month before a country's 12, say) are asked of the monthly rollups alone, not all of them."""
+    if not periods or (not whole_company(scope) and one_slice(scope) is None):
+        return []
+    built = set(run("rollups/company_months", {})["month"].map(_day))
+    return [i for i, (a, b) in enumerate(periods) if whole_months(a, b) == 1 and a in built]
+
+
 def _months_built(run, periods: list[tuple[date, date]]) -> bool:
     """Whether each period is one calendar month whose company answers the refresh built."""
     if not all(whole_months(a, b) == 1 for a, b in periods):
@@ -512,13 +522,6 @@ def one_slice(scope: Scope) -> tuple[str, str] | None:
         return None
     kind, (code,) = picked[0]
     return kind, code
-
-
-def slice_months_cover(run, scope: Scope, periods: list[tuple[date, date]]) -> tuple[str, str] | None:
-    """The scope's slice when its staff inputs and trend are kept for these periods: one slice
-    (`one_slice`), each period one calendar month, every one of them built (call after `ready`); else None."""
-    piece = one_slice(scope)
-    return piece if piece is not None and _months_built(run, periods) else None
 
 
 def _day(value) -> date:

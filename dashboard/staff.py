@@ -87,14 +87,20 @@ def query_params(scope: Scope, periods: list[tuple[date, date]], settings_: dict
 
 
 def _inputs(run: Runner, scope: Scope, periods: list[tuple[date, date]], settings_: dict) -> pd.DataFrame:
-    """The inputs query's frame for `periods` (period_no = 1.. in their order): the periods made of whole
-    months from the rollups, the others (a custom range, the one before it) from the raw tables."""
+    """The inputs query's frame for `periods` (period_no = 1.. in their order): the months whose answers
+    the refresh kept read back, the other periods made of whole months from the monthly rollups, the rest
+    (a custom range, the one before it) from the raw tables."""
     ready = rollups.ready(run)
     monthly = [i for i, p in enumerate(periods) if ready and rollups.whole_months_only(scope, [p])]
-    others = [i for i in range(len(periods)) if i not in monthly]
+    kept = [monthly[j] for j in rollups.kept_periods(run, scope, [periods[i] for i in monthly])]
+    sources = {
+        "kept": kept,
+        "monthly": [i for i in monthly if i not in kept],
+        "raw": [i for i in range(len(periods)) if i not in monthly],
+    }
     parts = [
-        _inputs_of(run, scope, periods, picked, settings_, from_rollups=picked is monthly)
-        for picked in (monthly, others)
+        _inputs_of(run, scope, periods, picked, settings_, source)
+        for source, picked in sources.items()
         if picked
     ]
     if len(parts) == 1:
@@ -102,19 +108,20 @@ def _inputs(run: Runner, scope: Scope, periods: list[tuple[date, date]], setting
     return pd.concat(parts, ignore_index=True).sort_values(["period_no", "staff_id"], ignore_index=True)
 
 
-def _inputs_of(run, scope: Scope, periods: list, picked: list[int], settings_: dict, from_rollups: bool):
-    """The inputs of the periods at `picked`, all from the rollups or all raw, numbered as in `periods`."""
+def _inputs_of(run, scope: Scope, periods: list, picked: list[int], settings_: dict, source: str):
+    """The inputs of the periods at `picked`, all from one source (see `_inputs`), numbered as in
+    `periods`."""
     chosen = [periods[i] for i in picked]
     params = query_params(scope, chosen, settings_)
-    if not from_rollups:
+    if source == "raw":
         frame = run("staff/inputs", params)
-    elif rollups.company_months_cover(run, scope, chosen):
-        frame = run("staff/inputs_by_month", {"period_starts": params["period_starts"]})
-    elif piece := rollups.slice_months_cover(run, scope, chosen):
+    elif source == "monthly":
+        frame = run("staff/inputs_monthly", {k: v for k, v in params.items() if k != "checkin_m"})
+    elif piece := rollups.one_slice(scope):
         kept = {"period_starts": params["period_starts"], "slice": piece[0], "code": piece[1]}
         frame = run("staff/inputs_by_slice_month", kept)
     else:
-        frame = run("staff/inputs_monthly", {k: v for k, v in params.items() if k != "checkin_m"})
+        frame = run("staff/inputs_by_month", {"period_starts": params["period_starts"]})
     if len(picked) < len(periods):  # a new frame: `run` may hand back a cached one
         numbers = {n: i + 1 for n, i in enumerate(picked, start=1)}
         frame = frame.assign(period_no=frame["period_no"].map(numbers))

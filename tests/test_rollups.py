@@ -66,6 +66,8 @@ def demo_scopes(catalog) -> list[Scope]:
         replace(last, routes=("GD03", "HT02")),
         replace(last, btypes=("B",), markets=("C",)),
         replace(last, btypes=("B",)),  # one business type alone: kept per slice
+        # ... in the first month: last year's month, before the data, from the monthly rollups
+        replace(Scope(date(2024, 11, 1), date(2024, 11, 30)), btypes=("B",)),
         replace(last, customer=1027),
         replace(last, limit=Limit(stations=("GD",))),  # a station head: nothing chosen, one station seen
         replace(last, limit=Limit(routes=("GD03", "GD04")), btypes=("Z",)),  # a customer manager
@@ -183,6 +185,14 @@ def test_the_overview_reads_the_rollups(demo_con):
     overview.gather(run, replace(october, btypes=("B",)), date(2024, 11, 1))
     assert {"overview/trend_by_slice_month", "staff/inputs_by_slice_month"} <= set(run.names)
     assert not {"overview/trend_monthly", "staff/inputs_monthly"} & set(run.names)
+    # ... in the data's first month: last year's month (which the profit's growth reads) was not kept, and
+    # is asked of the monthly rollups alone, the kept months read back (a country has only 12 months)
+    run.names.clear()
+    overview.gather(
+        run, replace(Scope(date(2024, 11, 1), date(2024, 11, 30)), btypes=("B",)), date(2024, 11, 1)
+    )
+    assert {"overview/trend_by_slice_month", "staff/inputs_by_slice_month"} <= set(run.names)
+    assert {"overview/trend_monthly", "staff/inputs_monthly"} <= set(run.names)
 
 
 def test_every_months_kept_answers_equal_the_raw_tables(demo_con):
