@@ -104,7 +104,7 @@ def cmd_refresh(args: argparse.Namespace) -> int:
     try:
         if args.in_place:
             with apply.lock(db):
-                if not args.force and _rollups_ready(db):
+                if not args.force and rollups.file_ready(db):
                     print(f"the rollups of {db} are up to date (--force rebuilds them anyway)")
                     return 0
                 built = rollups.refresh_file(db, args.memory_limit, progress=True)
@@ -132,16 +132,6 @@ def cmd_refresh(args: argparse.Namespace) -> int:
     rows = sum(built.values())
     print(f"refreshed {len(built)} rollups of {db} ({rows:,} rows) in {time.perf_counter() - started:.1f} s")
     return 0
-
-
-def _rollups_ready(db) -> bool:
-    from dashboard import rollups
-
-    con = store.connect(db, read_only=True)
-    try:
-        return rollups.ready(partial(store.run, con))
-    finally:
-        con.close()
 
 
 def cmd_demo(args: argparse.Namespace) -> int:

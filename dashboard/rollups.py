@@ -25,7 +25,7 @@ import time
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import date, timedelta
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 
 import duckdb
@@ -214,6 +214,17 @@ def refresh(con, progress: bool = False) -> dict[str, int]:
             con.execute(sql, {k: v for k, v in params.items() if k in names})
         built[table] = _count(con, table)
     return built
+
+
+def file_ready(path: Path) -> bool:
+    """`ready` for a store file no one has open for writing (the CLI, the bench)."""
+    from dashboard import store
+
+    con = store.connect(path, read_only=True)
+    try:
+        return ready(partial(store.run, con))
+    finally:
+        con.close()
 
 
 def refresh_file(path: Path, memory_limit: str | None = None, progress: bool = False) -> dict[str, int]:
@@ -490,7 +501,7 @@ def building() -> bool:
 def company_months_cover(run, scope: Scope, periods: list[tuple[date, date]]) -> bool:
     """Whether the company-wide monthly rollups answer these periods: no filter (nor limit) narrows the
     company, each period is one calendar month, and every one of them was built (call after `ready`)."""
-    return whole_company(scope) and _months_built(run, periods)
+    return whole_company(scope) and len(kept_periods(run, scope, periods)) == len(periods)
 
 
 def kept_periods(run, scope: Scope, periods: list[tuple[date, date]]) -> list[int]:
@@ -501,14 +512,6 @@ def kept_periods(run, scope: Scope, periods: list[tuple[date, date]]) -> list[in
         return []
     built = set(run("rollups/company_months", {})["month"].map(_day))
     return [i for i, (a, b) in enumerate(periods) if whole_months(a, b) == 1 and a in built]
-
-
-def _months_built(run, periods: list[tuple[date, date]]) -> bool:
-    """Whether each period is one calendar month whose company answers the refresh built."""
-    if not all(whole_months(a, b) == 1 for a, b in periods):
-        return False
-    built = set(run("rollups/company_months", {})["month"].map(_day))
-    return all(a in built for a, _ in periods)
 
 
 def one_slice(scope: Scope) -> tuple[str, str] | None:

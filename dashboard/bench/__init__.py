@@ -55,14 +55,11 @@ def bench_db(scale: str, seed: int) -> Path:
 def refresh_if_stale(path: Path, scale: str) -> None:
     """Rebuild stale rollups on the file itself, within the memory its scale's build uses (a country's
     refresh under DuckDB's default limit reached 20 GB of 24)."""
-    from dashboard.demo.generate import SCALES
+    from dashboard.demo.generate import memory_limit
 
-    con = store.connect(path, read_only=True)
-    ready = rollups.ready(partial(store.run, con))
-    con.close()
-    if not ready:
+    if not rollups.file_ready(path):
         started = time.perf_counter()
-        rollups.refresh_file(path, SCALES[scale].get("memory_limit", "8GB"), progress=True)
+        rollups.refresh_file(path, memory_limit(scale), progress=True)
         print(f"refreshed the rollups of {path.name} in {time.perf_counter() - started:.0f} s", flush=True)
 
 

@@ -1224,12 +1224,17 @@ def verify_nine_grid(con) -> dict:
     return out
 
 
-def _rollups(out: Path, memory_limit: str, progress: bool) -> None:
+def memory_limit(scale: str) -> str:
+    """DuckDB's memory limit while building (and refreshing) a scale's store."""
+    return SCALES[scale].get("memory_limit", "8GB")
+
+
+def _rollups(out: Path, limit: str, progress: bool) -> None:
     """The rollups of a built store, on the file in place: should they fail, the raw tables (an hour's
     work at the national scale) stay, pages read them (slower, the same figures), and `python -m
     dashboard refresh` builds the rollups again."""
     try:
-        rollups.refresh_file(out, memory_limit, progress)
+        rollups.refresh_file(out, limit, progress)
     except Exception as error:
         raise RuntimeError(
             f"{out}: the raw tables are built but the rollups failed ({error}); "
@@ -1270,7 +1275,7 @@ def build(out: Path, scale: str = "demo", seed: int = 20261031, progress: bool =
     try:
         con.execute("set enable_progress_bar = false")  # our own bar (or silence) only
         # a shared machine: big presets sort and index within a bounded memory, spilling beside the file
-        con.execute("set memory_limit = $limit", {"limit": g.cfg.get("memory_limit", "8GB")})
+        con.execute("set memory_limit = $limit", {"limit": memory_limit(scale)})
         con.execute("set temp_directory = $dir", {"dir": str(tmp.parent / ".duckdb-tmp")})
         apply_schema(con)
         unkeyed = {table: _drop_key(con, table) for table in g.cfg.get("unkeyed", ())}
@@ -1372,7 +1377,7 @@ def build(out: Path, scale: str = "demo", seed: int = 20261031, progress: bool =
     con.close()
     os.replace(tmp, out)
     tmp.with_name(tmp.name + ".wal").unlink(missing_ok=True)
-    _rollups(out, g.cfg.get("memory_limit", "8GB"), progress)
+    _rollups(out, memory_limit(scale), progress)
 
     return {
         "scale": scale,
