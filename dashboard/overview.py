@@ -471,7 +471,7 @@ def gather(run: Runner, scope: Scope, first_day: date | None = None) -> Overview
     if asked:
         asks["rows"] = lambda: trend_rows(run, scope, asked)
         asks["slow"] = lambda: nine_grid.monthly_slow(run, scope, asked)
-    got = parallel.named(asks)
+    got = parallel.named(asks, at_once=not rollups.kept_month(run, scope))
     composite, every = got["composite"], got["units"]
     every_month = trend_table(got["rows"], asked, composite, got["slow"]) if asked else trend(run, scope, [])
     if from_trend:

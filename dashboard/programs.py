@@ -115,6 +115,7 @@ def gather(run: Runner, scope: Scope, period: tuple[date, date]) -> ProgramData:
         lambda: kept("programs/untrained"),
         lambda: kept("programs/residencies"),
         lambda: effect(run, scope, period),
+        at_once=not rollups.kept_month(run, scope),
     )
     return ProgramData(
         scope=scope,

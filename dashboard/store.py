@@ -129,12 +129,23 @@ def run(con: duckdb.DuckDBPyConnection, name: str, params: dict | None = None) -
 warnings.filterwarnings("ignore", message="Arrow output on a DB-API result", category=UserWarning)
 
 
+# A query whose one column is this (a BLOB: an Arrow IPC stream, queries/kept/answer.sql) answers with the
+# frame it holds: rollups.KEPT_ANSWERS keep their frames so, read in one row instead of thousands.
+KEPT_FRAME = "arrow_ipc"
+
+
 def frame(cur: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """The executed query's result as `.df()` makes it (the same dtypes and values), faster for long
     results: most results end in their first chunk (DuckDB's own conversion), the rest of a longer one
     comes out as Arrow and the common column kinds are converted here (`_column`), where `.df()` builds a
     Python object per text cell (a city month's satisfaction summary, 6,107 rows: 11.9 ms against 6).
-    Lists, structs and wide decimals go through DuckDB."""
+    Lists, structs and wide decimals go through DuckDB. A kept frame (KEPT_FRAME) comes out as the query
+    that made it gave it."""
+    if [column[0] for column in cur.description] == [KEPT_FRAME]:
+        kept = cur.fetchall()  # one row (all of it: the cursor takes no other statement until then)
+        if not kept:  # rollups.answer asks only for the months the refresh kept
+            raise LookupError("no kept answer for these parameters: run `python -m dashboard refresh`")
+        return from_arrow(cur, pa.ipc.open_stream(kept[0][0]).read_all())
     first = cur.fetch_df_chunk(1)  # one chunk (up to a vector of 2,048 rows, fewer after a filter or join)
     probe = cur.fetchone()  # most results end in the first chunk: 0.2 ms to learn it, an Arrow table 1.5 ms
     if probe is None:
@@ -144,20 +155,34 @@ def frame(cur: duckdb.DuckDBPyConnection) -> pd.DataFrame:
         [pa.array([value], kind) for value, kind in zip(probe, table.schema.types, strict=True)],
         schema=table.schema,
     )
-    table = pa.concat_tables([row, table])
-    names = table.column_names
-    if len(set(names)) < len(names):  # a DataFrame built from a dict keeps one column of a name
-        rest = cur.from_arrow(table).df()
-    else:
-        columns = {name: _column(table.column(name)) for name in names}
-        odd = [name for name, column in columns.items() if column is None]
-        if odd:
-            columns |= cur.from_arrow(table.select(odd)).df().to_dict("series")
-        rest = pd.DataFrame({name: columns[name] for name in names}, copy=False)
-    for name in names:  # an ENUM comes through Arrow as a dictionary: give it the first vector's categories
+    rest = from_arrow(cur, pa.concat_tables([row, table]))
+    for name in rest.columns:  # an ENUM comes through Arrow as a dictionary: give it the first vector's categories
         if isinstance(first[name].dtype, pd.CategoricalDtype):
             rest[name] = rest[name].astype(first[name].dtype)
     return pd.concat([first, rest], ignore_index=True)
+
+
+def kept_frame(cur: duckdb.DuckDBPyConnection) -> bytes:
+    """The executed query's answer as an Arrow IPC stream, for a KEPT_FRAME column (`frame` reads it back
+    as `.df()` would have given it)."""
+    table = cur.to_arrow_table()
+    sink = pa.BufferOutputStream()
+    with pa.ipc.new_stream(sink, table.schema) as writer:
+        writer.write_table(table)
+    return sink.getvalue().to_pybytes()
+
+
+def from_arrow(cur: duckdb.DuckDBPyConnection, table: pa.Table) -> pd.DataFrame:
+    """An Arrow table as `.df()` gives the same rows: the common column kinds converted here, the rest
+    (and an empty table, whose text columns `.df()` gives as objects) by DuckDB."""
+    names = table.column_names
+    if not table.num_rows or len(set(names)) < len(names):  # a DataFrame from a dict keeps one of a name
+        return cur.from_arrow(table).df()
+    columns = {name: _column(table.column(name)) for name in names}
+    odd = [name for name, column in columns.items() if column is None]
+    if odd:
+        columns |= cur.from_arrow(table.select(odd)).df().to_dict("series")
+    return pd.DataFrame({name: columns[name] for name in names}, copy=False)
 
 
 def _column(column: pa.ChunkedArray):

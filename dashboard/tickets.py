@@ -202,7 +202,7 @@ def gather(run, scope: Scope, first_day: date | None = None) -> TicketData:
             ),
             "previous_kpis": lambda: rollups.answer(run, previous, "tickets/kpis", target_params(previous)),
         }
-    got = parallel.named(asked)
+    got = parallel.named(asked, at_once=not rollups.kept_month(run, scope))
     row = got["kpis"].to_dict("records")[0]
     curves, closure = resolution_curves(got["times"])
     if compared:

@@ -21,13 +21,13 @@ from dashboard.scope import Limit, Scope, month_end
 
 
 class Recorder:
-    """The named-query runner, remembering which queries ran."""
+    """The named-query runner, remembering which queries ran (a kept answer read as "kept:<its query>")."""
 
     def __init__(self, con):
         self.con, self.names = con, []
 
     def __call__(self, name, params=None):
-        self.names.append(name)
+        self.names.append(f"kept:{params['query']}" if name == "kept/answer" else name)
         return store.run(self.con, name, params)
 
 
@@ -123,7 +123,7 @@ def test_the_rollups_are_what_the_pages_read(demo_con):
     # from the monthly rollups
     kept = ("staff/inputs", "satisfaction/dimension_means")
     assert {f"{name}_monthly" for name in MONTHLY if name not in kept} <= set(run.names)
-    assert {"staff/inputs_by_month", "satisfaction/dimension_means_by_month"} <= set(run.names)
+    assert {"staff/inputs_by_month", "kept:satisfaction/dimension_means_monthly"} <= set(run.names)
     assert not set(MONTHLY) & set(run.names)
     run.names.clear()
     all_kpis(run, Scope(date(2026, 10, 1), date(2026, 10, 31), stations=("GD",)))
@@ -163,7 +163,7 @@ def test_the_overview_reads_the_rollups(demo_con):
     # the whole company's month: the answers stored per month
     assert {"overview/trend_by_month", "overview/units_by_month", "staff/inputs_by_month"} <= names
     assert {"nine_grid/sku_months_monthly", "overview/headlines_by_month"} <= names
-    assert "tickets/ranking_by_month" in names
+    assert "kept:tickets/ranking" in names
     assert not {"overview/trend", "overview/units", "nine_grid/sku_months", "staff/inputs"} & names
     assert not {"tickets/kpis", "tickets/ranking", "overview/kpis_monthly", "programs/kpis"} & names
     # a station's: built from the monthly rollups
@@ -173,7 +173,7 @@ def test_the_overview_reads_the_rollups(demo_con):
     assert {"overview/trend_monthly", "overview/units_monthly", "staff/inputs_monthly"} <= names
     assert {"tickets/ranking", "nine_grid/sku_months_monthly"} <= names
     assert not {"overview/trend_by_month", "overview/units_by_month", "staff/inputs_by_month"} & names
-    assert not {"overview/headlines_by_month", "tickets/ranking_by_month"} & names
+    assert not {"overview/headlines_by_month", "kept:tickets/ranking"} & names
     # the month itself, the month before and last year's are trend rows: no area's own queries
     assert (
         not {"tickets/kpis", "overview/kpis_monthly", "programs/kpis", "nine_grid/sku_totals_monthly"} & names
@@ -210,7 +210,7 @@ def test_every_months_kept_answers_equal_the_raw_tables(demo_con):
             raw = store.run(demo_con, query, params_of(scope))
             pd.testing.assert_frame_equal(kept, raw, check_exact=True, obj=f"{query} {month}")
     assert run.names.count("overview/headlines_by_month") == 24
-    assert {run.names.count(rollups.answer_query(q)) for q in rollups.KEPT_ANSWERS} == {24}
+    assert {run.names.count(f"kept:{q}") for q in rollups.KEPT_ANSWERS} == {24}
 
 
 def test_a_kept_answer_is_read_only_for_the_parameters_it_was_kept_for(demo_con):
@@ -225,10 +225,10 @@ def test_a_kept_answer_is_read_only_for_the_parameters_it_was_kept_for(demo_con)
     tickets.ticket_list(run, october, "固堤")
     tickets.ticket_list(run, october, unit="station", unit_ids=["GD"])
     assert [n for n in run.names if not n.startswith("rollups/")][:2] == [
-        "tickets/list_by_month",
+        "kept:tickets/list",
         "tickets/list",
     ]
-    assert run.names.count("tickets/list_by_month") == 1
+    assert run.names.count("kept:tickets/list") == 1
 
 
 @pytest.mark.parametrize("index", range(len(demo_scopes(None))))
@@ -363,7 +363,7 @@ def test_satisfaction_page_identical(demo_con, index):
         pd.testing.assert_frame_equal(mine[counts], plain[counts], check_exact=True)
     assert len(fast[0]) and len(fast[2])
     if rollups.whole_company(scope) and index == 0:  # the company's month: the list the refresh kept
-        assert "satisfaction/follow_up_by_month" in run.names and len(fast[1])
+        assert "kept:satisfaction/follow_up_monthly" in run.names and len(fast[1])
 
 
 @pytest.mark.parametrize("index", range(len(demo_scopes(None))))

@@ -69,8 +69,9 @@ PAGE_PARAMS = {
     "ly_from": date(2025, 10, 1),
     "ly_to": date(2025, 10, 31),
     "months": [date(2026, 9, 1), date(2026, 10, 1)],
-    # a company-wide monthly rollup's month
+    # a company-wide monthly rollup's month; a kept answer's query
     "month": date(2026, 10, 1),
+    "query": "tickets/kpis",
     # the level of a rollup kept per company and station; a slice of the company kept per month
     "level": "all",
     "slice": "btypes",

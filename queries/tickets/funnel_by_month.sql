@@ -1,6 +1,0 @@
--- tickets/funnel.sql's answer for the whole company and one calendar month, kept by the rollups
--- (rollup_tickets_funnel_month; KEPT_ANSWERS in dashboard/rollups.py): same columns, figures, order.
-select * exclude (answer_month)
-from rollup_tickets_funnel_month
-where answer_month = $month::date
-order by step

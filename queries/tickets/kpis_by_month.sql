@@ -1,5 +1,0 @@
--- tickets/kpis.sql's answer for the whole company and one calendar month, kept by the rollups
--- (rollup_tickets_kpis_month; KEPT_ANSWERS in dashboard/rollups.py): same columns, figures, order.
-select * exclude (answer_month)
-from rollup_tickets_kpis_month
-where answer_month = $month::date
