@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Callable
 
@@ -50,6 +51,13 @@ PROGRAM_KPIS = (
 )
 
 
+PROFIT_KPIS = (
+    "customers.gross_profit_yuan",
+    "customers.gross_profit_last_year_yuan",
+    "customers.gross_profit_yoy",
+)
+
+
 def ratio(num, den):
     """num / den, or None when either is missing or the denominator is zero."""
     return None if num is None or den is None or not den else num / den
@@ -74,9 +82,14 @@ def gross_profit(run: Runner, scope: Scope) -> dict:
 
 
 def overview(run: Runner, scope: Scope) -> dict:
-    """The overview's own KPIs for one scope and period (customers, surveys, tickets, visits, profit)."""
+    """The overview's own KPIs for one scope and period (customers, surveys, tickets, visits, profit); for
+    the whole company and a calendar month, as the refresh kept them among the overview's headlines."""
     from dashboard import rollups
     from dashboard.programs import program_kpis  # programs builds on this module
+
+    if rollups.kept_month(run, scope):
+        kept = json.loads(run("overview/headlines_by_month", {"month": scope.date_from})["figures"].iloc[0])
+        return {name: kept[name] for name in (*OVERVIEW_KPIS, "visits.done_rate", *PROFIT_KPIS, *PROGRAM_KPIS)}
 
     low_score = float(settings()["satisfaction"]["low_score"])
     query = "overview/kpis_monthly" if rollups.usable(run, scope) else "overview/kpis"

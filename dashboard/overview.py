@@ -154,7 +154,7 @@ def headline_kpis(run: Runner, scope: Scope, composite: dict | None = None) -> d
 
 def headline_figures(run: Runner, scope: Scope) -> dict:
     """The headline figures but the staff composite (which comes from one query for every period)."""
-    if rollups.ready(run) and rollups.company_months_cover(run, scope, [_span(scope)]):
+    if rollups.kept_month(run, scope):
         row = run("overview/headlines_by_month", {"month": scope.date_from})
         return json.loads(row["figures"].iloc[0])
     return area_figures(run, scope)

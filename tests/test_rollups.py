@@ -119,11 +119,12 @@ def test_the_rollups_are_what_the_pages_read(demo_con):
     # a whole month reads the rollup queries, a part of one the raw ones (else the tests above prove little)
     run = Recorder(demo_con)
     all_kpis(run, Scope(date(2026, 10, 1), date(2026, 10, 31)))
-    # the company's month: the staff inputs and the dimension means stored per month; a station's: built
-    # from the monthly rollups
-    kept = ("staff/inputs", "satisfaction/dimension_means")
+    # the company's month: the staff inputs, the dimension means and the overview's own KPIs (among its
+    # headlines) stored per month; a station's: built from the monthly rollups
+    kept = ("staff/inputs", "satisfaction/dimension_means", "overview/kpis")
     assert {f"{name}_monthly" for name in MONTHLY if name not in kept} <= set(run.names)
     assert {"staff/inputs_by_month", "kept:satisfaction/dimension_means_monthly"} <= set(run.names)
+    assert "overview/headlines_by_month" in run.names
     assert not set(MONTHLY) & set(run.names)
     run.names.clear()
     all_kpis(run, Scope(date(2026, 10, 1), date(2026, 10, 31), stations=("GD",)))
