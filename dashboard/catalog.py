@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import pandas as pd
 
+from dashboard import rollups
 from dashboard.kpis import Runner
 from dashboard.scope import Catalog
 
 
 def load_catalog(run: Runner) -> Catalog:
-    stations = run("filters/stations", {})
-    routes = run("filters/routes", {})
-    bounds = run("filters/data_range", {}).iloc[0]
+    """The stations, routes and days of the data (as the refresh kept them, when the rollups are ready)."""
+    stations = rollups.whole(run, "filters/stations")
+    routes = rollups.whole(run, "filters/routes")
+    bounds = rollups.whole(run, "filters/data_range").iloc[0]
     return Catalog(
         stations=dict(zip(stations.station_id, stations.name, strict=True)),
         routes=dict(zip(routes.route_id, routes.station_id, strict=True)),

@@ -89,7 +89,8 @@ def overview(run: Runner, scope: Scope) -> dict:
 
     if rollups.kept_month(run, scope):
         kept = json.loads(run("overview/headlines_by_month", {"month": scope.date_from})["figures"].iloc[0])
-        return {name: kept[name] for name in (*OVERVIEW_KPIS, "visits.done_rate", *PROFIT_KPIS, *PROGRAM_KPIS)}
+        names = (*OVERVIEW_KPIS, "visits.done_rate", *PROFIT_KPIS, *PROGRAM_KPIS)
+        return {name: kept[name] for name in names}
 
     low_score = float(settings()["satisfaction"]["low_score"])
     query = "overview/kpis_monthly" if rollups.usable(run, scope) else "overview/kpis"

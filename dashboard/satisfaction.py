@@ -189,7 +189,7 @@ def summarise(frame: pd.DataFrame) -> pd.DataFrame:
 
 def with_route_names(run: Runner, summary: pd.DataFrame) -> pd.DataFrame:
     """The summary with each route's, station's and customer manager's name (one small cached query)."""
-    names = run("satisfaction/routes", {}).set_index("route_id")
+    names = rollups.whole(run, "satisfaction/routes").set_index("route_id")
     at = names.index.get_indexer(summary["route_id"])
     named = summary.copy()
     for column in ("route_name", "station_name", "customer_manager_name"):
@@ -367,7 +367,7 @@ def page_figures(run: Runner, scope: Scope, lang: str, layer: str = "band") -> F
     surveyed, means, stations = parallel.together(
         lambda: gather(run, scope, limits),
         lambda: _query(run, "satisfaction/dimension_means", scope),
-        lambda: run("satisfaction/stations", {}),
+        lambda: rollups.whole(run, "satisfaction/stations"),
     )
     summary, frame = surveyed.summary, surveyed.frame
     n_customers = int(summary["n_customers"].sum())

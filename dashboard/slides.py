@@ -13,7 +13,18 @@ from datetime import date
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard import charts, maps, nine_grid, overview, programs, satisfaction, staff, tables, tickets
+from dashboard import (
+    charts,
+    maps,
+    nine_grid,
+    overview,
+    programs,
+    rollups,
+    satisfaction,
+    staff,
+    tables,
+    tickets,
+)
 from dashboard.catalog import Catalog
 from dashboard.i18n import fmt_count, fmt_number, fmt_pct, fmt_period, label, t
 from dashboard.kpis import Runner
@@ -146,7 +157,7 @@ def _satisfaction(run: Runner, scope: Scope, lang: str) -> Slide:
         SlideCard("satisfaction.follow_up_count", t("satisfaction.kpi_follow_up", lang),
                   fmt_count(k["satisfaction.follow_up_count"], lang)),
     ]  # fmt: skip
-    areas = maps.service_areas(maps.load_areas(), run("satisfaction/stations", {}), lang)
+    areas = maps.service_areas(maps.load_areas(), rollups.whole(run, "satisfaction/stations"), lang)
     static = maps.satisfaction_figure(
         figures.customers if figures.customers is not None else maps.route_means(figures.summary),
         areas,

@@ -27,7 +27,7 @@ class Recorder:
         self.con, self.names = con, []
 
     def __call__(self, name, params=None):
-        self.names.append(f"kept:{params['query']}" if name == "kept/answer" else name)
+        self.names.append(f"kept:{params['query']}" if name.startswith("kept/") else name)
         return store.run(self.con, name, params)
 
 
@@ -212,6 +212,18 @@ def test_every_months_kept_answers_equal_the_raw_tables(demo_con):
             pd.testing.assert_frame_equal(kept, raw, check_exact=True, obj=f"{query} {month}")
     assert run.names.count("overview/headlines_by_month") == 24
     assert {run.names.count(f"kept:{q}") for q in rollups.KEPT_ANSWERS} == {24}
+
+
+def test_the_answers_kept_whole_equal_their_queries(demo_con):
+    # the sidebar's catalog, the map's stations and the routes' names: the frames the refresh kept
+    run = Recorder(demo_con)
+    for query in rollups.KEPT_WHOLE:
+        kept = rollups.whole(run, query)
+        pd.testing.assert_frame_equal(kept, store.run(demo_con, query), check_exact=True, obj=query)
+        with rollups.raw_only():
+            rollups.whole(run, query)
+    asked = [n for n in run.names if not n.startswith("rollups/")]
+    assert asked == [name for q in rollups.KEPT_WHOLE for name in (f"kept:{q}", q)]
 
 
 def test_a_kept_answer_is_read_only_for_the_parameters_it_was_kept_for(demo_con):

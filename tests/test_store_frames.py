@@ -73,3 +73,22 @@ def test_the_long_ticket_list_is_the_same_frame(demo_db):
     assert len(got) > duckdb.__standard_vector_size__
     expected = con.execute(store.load_query("tickets/list").sql, params).df()
     pd.testing.assert_frame_equal(got, expected, check_exact=True)
+
+
+@pytest.mark.parametrize("rows", [0, 1, 2049, 70_001])
+def test_a_kept_frame_reads_back_as_what_df_gives(rows):
+    # rollups.KEPT_ANSWERS: an answer kept as an Arrow IPC stream, read back through its one column
+    con = duckdb.connect()
+    expected = con.execute(SQL, {"rows": rows}).df()
+    kept = store.kept_frame(con.cursor().execute(SQL, {"rows": rows}))
+    assert store.KEPT_FRAME == "arrow_ipc"
+    got = store.frame(con.cursor().execute("select $kept::blob as arrow_ipc", {"kept": kept}))
+    if not rows:  # an empty ENUM column keeps no categories in Arrow (no column of the store is an ENUM)
+        got, expected = got.drop(columns="btype"), expected.drop(columns="btype")
+    pd.testing.assert_frame_equal(got, expected, check_exact=True)
+
+
+def test_a_missing_kept_frame_says_what_to_do():
+    con = duckdb.connect()
+    with pytest.raises(LookupError, match="dashboard refresh"):
+        store.frame(con.cursor().execute("select 'x'::blob as arrow_ipc where false"))
