@@ -19,7 +19,7 @@ def together(*tasks: Callable[[], object], at_once: bool = True) -> list:
     their own (a nested call makes its own, so it cannot wait on itself), each in a copy of the caller's
     context variables (the rollups' raw-only and building flags) and, in the app, in the script run's
     context (the runner masks by the signed-in role it reads there). Not `at_once`: one after another on
-    the calling thread, for answers kept whole (rollups.kept_month), which are mostly Python (frames
+    the calling thread, for answers the refresh kept (rollups.kept_month), which are mostly Python (frames
     made from Arrow): two threads only pass the GIL back and forth (a city's complaint page: 22 ms one
     after another, 30 ms on two threads)."""
     if len(tasks) < 2 or not at_once:

@@ -129,8 +129,8 @@ def run(con: duckdb.DuckDBPyConnection, name: str, params: dict | None = None) -
 warnings.filterwarnings("ignore", message="Arrow output on a DB-API result", category=UserWarning)
 
 
-# A query whose one column is this (a BLOB: an Arrow IPC stream, queries/kept/answer.sql) answers with the
-# frame it holds: rollups.KEPT_ANSWERS keep their frames so, read in one row instead of thousands.
+# A query whose one column is this (a BLOB: an Arrow IPC stream, queries/kept/) answers with the frame it
+# holds: the answers the rollups keep (rollups.KEPT_ANSWERS, KEPT_WHOLE), read in one row, not thousands.
 KEPT_FRAME = "arrow_ipc"
 
 
@@ -155,7 +155,7 @@ def frame(cur: duckdb.DuckDBPyConnection) -> pd.DataFrame:
         [pa.array([value], kind) for value, kind in zip(probe, table.schema.types, strict=True)],
         schema=table.schema,
     )
-    rest = from_arrow(cur, pa.concat_tables([row, table]))
+    rest = _from_arrow(cur, pa.concat_tables([row, table]))
     # an ENUM comes through Arrow as a dictionary: give it the first vector's categories
     for name in rest.columns:
         if isinstance(first[name].dtype, pd.CategoricalDtype):
@@ -174,16 +174,16 @@ def kept_frame(cur: duckdb.DuckDBPyConnection) -> bytes:
 
 
 def _kept(cur: duckdb.DuckDBPyConnection, table: pa.Table) -> pd.DataFrame:
-    """A kept answer's frame: `from_arrow`, and what `.df()` does with a whole result that `frame` leaves
+    """A kept answer's frame: `_from_arrow`, and what `.df()` does with a whole result that `frame` leaves
     to the first vector: text NULL throughout as objects (None)."""
-    got = from_arrow(cur, table)
+    got = _from_arrow(cur, table)
     for name, column in zip(table.column_names, table.columns, strict=True):
         if table.num_rows and column.null_count == table.num_rows and pa.types.is_string(column.type):
             got[name] = pd.Series([None] * table.num_rows, dtype=object)
     return got
 
 
-def from_arrow(cur: duckdb.DuckDBPyConnection, table: pa.Table) -> pd.DataFrame:
+def _from_arrow(cur: duckdb.DuckDBPyConnection, table: pa.Table) -> pd.DataFrame:
     """An Arrow table as `.df()` gives the same rows: the common column kinds converted here, the rest
     (and an empty table, whose text columns `.df()` gives as objects) by DuckDB."""
     names = table.column_names
