@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import Callable
 
@@ -74,11 +73,7 @@ def gross_profit(run: Runner, scope: Scope) -> dict:
     now, before = plain(row["gross_profit_yuan"]), plain(row["gross_profit_last_year_yuan"])
     now, before = (None if v is None else float(v) for v in (now, before))
     growth = ratio(now, before)
-    return {
-        "customers.gross_profit_yuan": now,
-        "customers.gross_profit_last_year_yuan": before,
-        "customers.gross_profit_yoy": None if growth is None else growth - 1,
-    }
+    return dict(zip(PROFIT_KPIS, (now, before, None if growth is None else growth - 1), strict=True))
 
 
 def overview(run: Runner, scope: Scope) -> dict:
@@ -87,8 +82,7 @@ def overview(run: Runner, scope: Scope) -> dict:
     from dashboard import rollups
     from dashboard.programs import program_kpis  # programs builds on this module
 
-    if rollups.kept_month(run, scope):
-        kept = json.loads(run("overview/headlines_by_month", {"month": scope.date_from})["figures"].iloc[0])
+    if (kept := rollups.kept_headlines(run, scope)) is not None:
         names = (*OVERVIEW_KPIS, "visits.done_rate", *PROFIT_KPIS, *PROGRAM_KPIS)
         return {name: kept[name] for name in names}
 

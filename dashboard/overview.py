@@ -8,7 +8,6 @@ are grouped queries of the same definitions, and the tests hold them equal to th
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import date
 from functools import partial
@@ -154,10 +153,8 @@ def headline_kpis(run: Runner, scope: Scope, composite: dict | None = None) -> d
 
 def headline_figures(run: Runner, scope: Scope) -> dict:
     """The headline figures but the staff composite (which comes from one query for every period)."""
-    if rollups.kept_month(run, scope):
-        row = run("overview/headlines_by_month", {"month": scope.date_from})
-        return json.loads(row["figures"].iloc[0])
-    return area_figures(run, scope)
+    kept = rollups.kept_headlines(run, scope)
+    return area_figures(run, scope) if kept is None else kept
 
 
 def trend_months(scope: Scope, first_day: date | None, n: int = TREND_MONTHS) -> list[date]:

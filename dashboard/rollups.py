@@ -334,6 +334,14 @@ def kept_month(run, scope: Scope) -> bool:
     )
 
 
+def kept_headlines(run, scope: Scope) -> dict | None:
+    """The overview's headline figures of a company month as the refresh kept them (every area's own,
+    `overview.area_figures`), or None when it did not keep the scope's (`kept_month`)."""
+    if not kept_month(run, scope):
+        return None
+    return json.loads(run("overview/headlines_by_month", {"month": scope.date_from})["figures"].iloc[0])
+
+
 def whole(run, query: str):
     """A KEPT_WHOLE query's frame: the one the refresh kept when the rollups are ready, else the query run."""
     if query in KEPT_WHOLE and not building() and ready(run):
