@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from dashboard import store
 from dashboard.kpis import Runner
 from dashboard.scope import Limit
 
@@ -74,6 +75,8 @@ def _is_phone(column: str) -> bool:
 
 def mask_frame(frame: pd.DataFrame, role: str | None) -> pd.DataFrame:
     """The frame with the personal data `role` may not see masked (an unknown role: the strictest)."""
+    if tuple(frame.columns) == store.KEPT_BUNDLE:  # several kept answers: each its own frame
+        return frame.assign(frame=[mask_frame(kept, role) for kept in frame["frame"]])
     rights = ROLES.get(role or "", STRICTEST)
     columns = {}
     for column in frame.columns:

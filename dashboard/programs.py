@@ -105,24 +105,23 @@ class ProgramData:
 def gather(run: Runner, scope: Scope, period: tuple[date, date]) -> ProgramData:
     """Run every query of the page (the page with the cached runner, the bench without)."""
     params = scope.params()
-
-    def kept(query: str) -> pd.DataFrame:  # the company's months: the answers kept at refresh
-        return rollups.answer(run, scope, query, params)
-
-    figures, training_by, untrained, residencies, effect_ = parallel.together(
-        lambda: program_kpis(run, scope),
-        lambda: kept("programs/training_by"),
-        lambda: kept("programs/untrained"),
-        lambda: kept("programs/residencies"),
+    asked = {
+        "kpis": (scope, "programs/kpis", params),
+        "training_by": (scope, "programs/training_by", params),
+        "untrained": (scope, "programs/untrained", params),
+        "residencies": (scope, "programs/residencies", params),
+    }
+    got, effect_ = parallel.together(
+        lambda: rollups.answers(run, asked),  # the company's months: the answers kept at refresh, together
         lambda: effect(run, scope, period),
         at_once=not rollups.kept_month(run, scope),
     )
     return ProgramData(
         scope=scope,
-        kpis=figures,
-        training_by=training_by,
-        untrained=untrained,
-        residencies=residencies,
+        kpis=kpis_from(got["kpis"].to_dict("records")[0]),
+        training_by=got["training_by"],
+        untrained=got["untrained"],
+        residencies=got["residencies"],
         effect=effect_,
     )
 

@@ -22,16 +22,20 @@ import re
 import sys
 import threading
 import time
+from collections.abc import Mapping
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import date, timedelta
 from functools import cache, partial
 from pathlib import Path
+from typing import TypeVar
 
 import duckdb
 
+from dashboard import parallel
 from dashboard.scope import BUSINESS_TYPES, MARKET_TYPES, Scope, month_end, whole_months
 
+K = TypeVar("K")
 ROLLUPS_FILE = Path(__file__).with_name("rollups.sql")
 # Company-wide answers of every calendar month: the pages' own queries (over the rollups above) run with
 # no filter, each month a period, and stored; read back for the months a page asks for, the same frames.
@@ -42,9 +46,9 @@ COMPANY_QUERIES = ("staff/inputs_monthly", "overview/trend_monthly", "overview/u
 # type: ~0.5 s and ~0.15 s).
 SLICES = {"btypes": BUSINESS_TYPES, "markets": MARKET_TYPES}
 # Named queries whose answer for the whole company and each calendar month is kept as it is: the frame
-# itself, one row of rollup_answers (an Arrow IPC stream, read by kept/answer; see `answer`). One row to
-# read, not the answer's thousands of rows: a city month's complaint page read its eleven kept answers in
-# 55 ms as tables, 17 ms as frames (bench medians).
+# itself, one row of rollup_answers (an Arrow IPC stream; see `answers`). One row to read, not the answer's
+# thousands of rows, and a page's kept answers in one statement: a city month's complaint page read its
+# eleven kept answers in 55 ms as tables, 17 ms as frames each in a statement (bench medians).
 KEPT_ANSWERS = (
     "tickets/kpis",
     "tickets/list",  # its first page, as the page opens (no search, no unit clicked)
@@ -318,11 +322,31 @@ def _kept_params() -> dict:
 
 
 def answer(run, scope: Scope, query: str, params: dict):
-    """A named query's frame: for a KEPT_ANSWERS query, the whole company and one calendar month (and the
-    parameters the refresh gave it), the answer kept at refresh; otherwise the query run."""
-    if query in KEPT_ANSWERS and kept_month(run, scope) and params == _kept_params()[query](scope):
-        return run("kept/answer", {"query": query, "month": scope.date_from})
-    return run(query, params)
+    """A named query's frame: the one the refresh kept, or the query run (see `answers`)."""
+    return answers(run, {query: (scope, query, params)})[query]
+
+
+def answers(run, asked: Mapping[K, tuple[Scope, str, dict]]) -> dict[K, object]:
+    """Each asked (scope, named query, parameters)'s frame. A KEPT_ANSWERS query for the whole company and
+    one calendar month (and the parameters the refresh gave it) answers with the frame kept at refresh;
+    those are read in one statement (kept/answers.sql), the others run at the same time (`parallel`)."""
+    kept = {
+        key: (query, scope.date_from)
+        for key, (scope, query, params) in asked.items()
+        if query in KEPT_ANSWERS and kept_month(run, scope) and params == _kept_params()[query](scope)
+    }
+    got = {}
+    if kept:
+        queries, months = (list(column) for column in zip(*kept.values(), strict=True))
+        frames = run("kept/answers", {"queries": queries, "months": months})
+        found = {(query, month): frame for query, month, frame in frames.itertuples(index=False)}
+        missing = set(kept.values()) - set(found)
+        if missing:  # kept_month asks only for the months the refresh kept
+            raise LookupError(f"no kept answer of {sorted(missing)}: run `python -m dashboard refresh`")
+        got = {key: found[asked_for] for key, asked_for in kept.items()}
+    rest = {key: partial(run, query, params) for key, (_, query, params) in asked.items() if key not in kept}
+    got |= parallel.named(rest)
+    return {key: got[key] for key in asked}
 
 
 def kept_month(run, scope: Scope) -> bool:

@@ -11,7 +11,7 @@ from datetime import date
 
 import pandas as pd
 
-from dashboard import charts, parallel, rollups
+from dashboard import charts, rollups
 from dashboard.cards import Card
 from dashboard.i18n import fmt_count, fmt_delta, fmt_number, fmt_pct, label, t
 from dashboard.metrics import km
@@ -185,24 +185,22 @@ def gather(run, scope: Scope, first_day: date | None = None) -> TicketData:
     previous = scope.previous()
     compared = first_day is None or previous.date_from >= first_day
     asked = {
-        "kpis": lambda: rollups.answer(run, scope, "tickets/kpis", judged),
-        "received_by": lambda: rollups.answer(run, scope, "tickets/received_by", params),
-        "times": lambda: rollups.answer(run, scope, "tickets/resolution_times", params),
-        "list": lambda: ticket_list(run, scope),
-        "volume": lambda: rollups.answer(run, scope, "tickets/volume", volume_params(scope)),
-        "funnel": lambda: rollups.answer(run, scope, "tickets/funnel", params),
-        "ranking": lambda: ranking(run, scope),
-        "backlog": lambda: rollups.answer(run, scope, "tickets/backlog", backlog_params(scope)),
+        "kpis": (scope, "tickets/kpis", judged),
+        "received_by": (scope, "tickets/received_by", params),
+        "times": (scope, "tickets/resolution_times", params),
+        "list": (scope, "tickets/list", list_params(scope)),
+        "volume": (scope, "tickets/volume", volume_params(scope)),
+        "funnel": (scope, "tickets/funnel", params),
+        "ranking": (scope, "tickets/ranking", judged),
+        "backlog": (scope, "tickets/backlog", backlog_params(scope)),
     }
     if compared:  # ticket_kpis of the previous period, its breakdowns asked once for the cards and the chart
         asked |= {
-            "previous_by": lambda: rollups.answer(run, previous, "tickets/received_by", previous.params()),
-            "previous_times": lambda: rollups.answer(
-                run, previous, "tickets/resolution_times", previous.params()
-            ),
-            "previous_kpis": lambda: rollups.answer(run, previous, "tickets/kpis", target_params(previous)),
+            "previous_by": (previous, "tickets/received_by", previous.params()),
+            "previous_times": (previous, "tickets/resolution_times", previous.params()),
+            "previous_kpis": (previous, "tickets/kpis", target_params(previous)),
         }
-    got = parallel.named(asked, at_once=not rollups.kept_month(run, scope))
+    got = rollups.answers(run, asked)
     row = got["kpis"].to_dict("records")[0]
     curves, closure = resolution_curves(got["times"])
     if compared:
@@ -211,7 +209,7 @@ def gather(run, scope: Scope, first_day: date | None = None) -> TicketData:
         previous_kpis = kpis_from(got["previous_kpis"].to_dict("records")[0], previous_by, previous_summary)
     else:
         previous_kpis, previous_by = {}, got["received_by"].iloc[0:0]
-    first_page, n_tickets = got["list"]
+    first_page, n_tickets = got["list"], n_found(got["list"])
     return TicketData(
         scope=scope,
         kpis=kpis_from(row, got["received_by"], closure),
@@ -261,7 +259,12 @@ def list_params(
 def ticket_list(run, scope: Scope, text: str = "", **options) -> tuple[pd.DataFrame, int]:
     """The tickets the list shows (options: those of list_params) and how many were found in all."""
     rows = rollups.answer(run, scope, "tickets/list", list_params(scope, text, **options))
-    return rows, int(rows["n_found"].iloc[0]) if len(rows) else 0
+    return rows, n_found(rows)
+
+
+def n_found(rows: pd.DataFrame) -> int:
+    """How many tickets a page of the list was taken from."""
+    return int(rows["n_found"].iloc[0]) if len(rows) else 0
 
 
 def list_page(run, scope: Scope, text: str, page: int, **options) -> tuple[pd.DataFrame, int, int]:

@@ -6,13 +6,14 @@ import subprocess
 import sys
 from dataclasses import replace
 from datetime import date
+from functools import partial
 
 import duckdb
 import pandas as pd
 import pytest
 
-from dashboard import access, audit, store, users
-from dashboard.scope import NO_ROWS, Catalog, Limit, Notice, Scope, scope_from_query
+from dashboard import access, audit, rollups, store, tickets, users
+from dashboard.scope import NO_ROWS, Catalog, Limit, Notice, Scope, month_end, scope_from_query
 from tests.conftest import TEST_PASSWORD
 
 CAT = Catalog(
@@ -157,6 +158,27 @@ def test_a_viewer_and_an_unknown_role_get_aggregates_only(role):
     assert masked.license_no.tolist() == ["3**********1", "3**********2"]
     assert masked.owner_name[0] == "张*明" and masked.phone[0] == "139****0001"
     assert masked.customer_id.tolist() == [1, 2]
+
+
+def test_kept_answers_read_together_are_masked_each(demo_db):
+    # a page's kept answers come as one frame of frames (rollups.answers): the masking reaches each of them
+    con = store.connect(demo_db)
+    month = con.execute("select max(answer_month) from rollup_answers").fetchone()[0]
+    scope = Scope(month, month_end(month))
+    list_params = tickets.list_params(scope)
+    run = access.masked_runner(partial(store.run, con), "viewer")
+    bundle = run("kept/answers", {"queries": ["tickets/list", "tickets/kpis"], "months": [month, month]})
+    assert sorted(bundle["query"]) == ["tickets/kpis", "tickets/list"]
+    asked = {
+        "list": (scope, "tickets/list", list_params),
+        "kpis": (scope, "tickets/kpis", tickets.target_params(scope)),
+    }
+    shown = rollups.answers(run, asked)["list"]
+    in_full = store.run(con, "tickets/list", list_params)
+    assert len(shown) and in_full["shop_name"].notna().all()
+    expected = in_full["shop_name"].map(access.mask_name)
+    pd.testing.assert_series_equal(shown["shop_name"], expected)
+    assert not shown["shop_name"].isin(in_full["shop_name"]).any()
 
 
 # ---- users file, passwords, throttle ------------------------------------------------------------

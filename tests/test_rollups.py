@@ -27,7 +27,10 @@ class Recorder:
         self.con, self.names = con, []
 
     def __call__(self, name, params=None):
-        self.names.append(f"kept:{params['query']}" if name.startswith("kept/") else name)
+        if name.startswith("kept/"):
+            self.names += [f"kept:{query}" for query in params.get("queries", [params.get("query")])]
+        else:
+            self.names.append(name)
         return store.run(self.con, name, params)
 
 
