@@ -90,6 +90,7 @@ REFRESH_QUERIES = (
 )
 COMPUTED_BY = (
     "rollups.py",
+    "store.py",  # how the kept frames are written and read (kept_frame, frame)
     "overview.py",
     "kpis.py",
     "tickets.py",
