@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+import threading
 import time
 from dataclasses import asdict, is_dataclass
 from datetime import date, datetime
@@ -27,6 +28,10 @@ from dashboard import store
 SCHEMA = Path(__file__).with_name("audit.sql")
 LOCAL = ZoneInfo("Asia/Shanghai")
 TEXT_LIMIT = 2000  # user text (a mistyped user name, a file name) is stored cut to this length
+# One write at a time in this process: the app's sessions sign in on threads of one process, whose
+# connections to the file share one database, and two writers creating the log at once were a catalog
+# write-write conflict (one sign-in refused). Other processes wait for the file (`_open`).
+_WRITING = threading.Lock()
 
 
 def audit_path(db: Path | str | None = None) -> Path:
@@ -81,14 +86,15 @@ def record(where, user, action: str, scope=None, detail=None) -> None:
         "scope": _json(scope),
         "detail": _json(detail),
     }
-    if isinstance(where, duckdb.DuckDBPyConnection):
-        _write(where, row)
-        return
-    con = _open(Path(where) if where else audit_path())
-    try:
-        _write(con, row)
-    finally:
-        con.close()
+    with _WRITING:
+        if isinstance(where, duckdb.DuckDBPyConnection):
+            _write(where, row)
+            return
+        con = _open(Path(where) if where else audit_path())
+        try:
+            _write(con, row)
+        finally:
+            con.close()
 
 
 def recent(where=None, limit: int = 100) -> pd.DataFrame:

@@ -4,6 +4,8 @@ passwords, the throttle, the audit log, and `kpis --as USER` on the demo DB."""
 import json
 import subprocess
 import sys
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from datetime import date
 from functools import partial
@@ -263,6 +265,24 @@ def test_audit_record_keeps_who_what_when_and_the_scope(tmp_path):
     audit.record(con, "admin", "export", None, None)
     con.close()
     assert audit.recent(path, limit=1).action.tolist() == ["export"]
+
+
+def test_sign_ins_at_the_same_moment_are_all_logged(tmp_path):
+    # the app's sessions sign in on threads of one process; on a new audit file each write creates the log,
+    # and two at once were a catalog write-write conflict that paused the sign-in of one of them
+    path = tmp_path / "audit.duckdb"
+    start = threading.Barrier(8)
+
+    def sign_in(k: int) -> None:
+        start.wait()
+        for n in range(5):
+            audit.record(path, f"user{k}", "sign_in", None, {"try": n})
+
+    with ThreadPoolExecutor(8) as pool:
+        list(pool.map(sign_in, range(8)))  # an error in any re-raised here
+    lines = audit.recent(path, limit=100)
+    assert len(lines) == 40 and lines.audit_id.is_unique
+    assert sorted(lines.username.unique()) == [f"user{k}" for k in range(8)]
 
 
 def test_audit_of_nothing_yet_is_an_empty_frame(tmp_path):

@@ -77,7 +77,8 @@ def test_the_long_ticket_list_is_the_same_frame(demo_db):
 
 @pytest.mark.parametrize("rows", [0, 1, 2049, 70_001])
 def test_a_kept_frame_reads_back_as_what_df_gives(rows):
-    # rollups.KEPT_ANSWERS: an answer kept as an Arrow IPC stream, read back through its one column (now the frame with its dtypes, as Arrow converts it)
+    # rollups.KEPT_ANSWERS: an answer kept as an Arrow IPC stream (the frame with pandas' dtypes), read back
+    # through its one column as Arrow converts it
     con = duckdb.connect()
     expected = con.execute(SQL, {"rows": rows}).df()
     kept = store.kept_frame(con.cursor().execute(SQL, {"rows": rows}))
