@@ -95,6 +95,7 @@ PAGE_PARAMS = {
     "import_id": 1,
 }
 
+
 # audit/ queries run on the audit log's own file (tests/test_access.py), not on the data; ingest/write/
 # statements only on an import's work copy (tests/test_ingest.py)
 @pytest.mark.parametrize(
