@@ -330,14 +330,18 @@ def answer(run, scope: Scope, query: str, params: dict):
 def answers(run, asked: Mapping[K, tuple[Scope, str, dict]]) -> dict[K, object]:
     """Each asked (scope, named query, parameters)'s frame. A KEPT_ANSWERS query for the whole company and
     one calendar month (and the parameters the refresh gave it) answers with the frame kept at refresh;
-    those are read in one statement (kept/answers.sql), the others run at the same time (`parallel`)."""
+    those are read in one statement (kept/answers.sql; kept/answer.sql for one), the others run at the
+    same time (`parallel`)."""
     kept = {
         key: (query, scope.date_from)
         for key, (scope, query, params) in asked.items()
         if query in KEPT_ANSWERS and kept_month(run, scope) and params == _kept_params()[query](scope)
     }
     got = {}
-    if kept:
+    if len(kept) == 1:
+        [(key, (query, month))] = kept.items()
+        got = {key: run("kept/answer", {"query": query, "month": month})}
+    elif kept:
         queries, months = (list(column) for column in zip(*kept.values(), strict=True))
         frames = run("kept/answers", {"queries": queries, "months": months})
         found = {(query, month): frame for query, month, frame in frames.itertuples(index=False)}

@@ -149,7 +149,7 @@ def frame(cur: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     columns = tuple(column[0] for column in cur.description)
     if columns == (KEPT_FRAME,):
         kept = cur.fetchall()  # one row (all of it: the cursor takes no other statement until then)
-        if not kept:  # rollups.whole asks only when the refresh kept it
+        if not kept:  # rollups.answers and rollups.whole ask only for what the refresh kept
             raise LookupError("no kept answer for these parameters: run `python -m dashboard refresh`")
         return _kept(kept[0][0])
     if columns == KEPT_ANSWERS:
