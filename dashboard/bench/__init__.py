@@ -39,8 +39,8 @@ def _source_digest() -> str:
 
 
 def bench_db(scale: str, seed: int) -> Path:
-    """The DB of a scale, built once per schema and generator version and then reused; its rollups are
-    rebuilt when their definitions changed since."""
+    """The DB of a scale, built once per schema and generator version and then reused (`bench` rebuilds its
+    rollups when their definitions changed since)."""
     path = BENCH_DIR / f"{scale}-{seed}-{_source_digest()}.duckdb"
     if not path.exists():
         from dashboard.demo import build
