@@ -130,12 +130,12 @@ warnings.filterwarnings("ignore", message="Arrow output on a DB-API result", cat
 
 
 # A query whose one column is this (a BLOB: an Arrow IPC stream, queries/kept/) answers with the frame it
-# holds: the answers the rollups keep (rollups.KEPT_WHOLE), read in one row, not thousands.
+# holds: an answer the rollups keep (rollups.KEPT_ANSWERS, KEPT_WHOLE), read in one row, not thousands.
 KEPT_FRAME = "arrow_ipc"
 # A query with these columns answers with several kept frames at once (rollups.answers: a page's kept
-# answers in one statement): a row per frame, the decoded frame in KEPT_BUNDLE[-1] (access.mask_frame
-# masks each).
-KEPT_ANSWERS = ("query", "answer_month", KEPT_FRAME)
+# answers in one statement) as a bundle: a row per frame, the decoded frame in its "frame" column
+# (access.mask_frame masks each).
+KEPT_FRAMES = ("query", "answer_month", KEPT_FRAME)
 KEPT_BUNDLE = ("query", "answer_month", "frame")
 
 
@@ -145,14 +145,14 @@ def frame(cur: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     comes out as Arrow and the common column kinds are converted here (`_column`), where `.df()` builds a
     Python object per text cell (a city month's satisfaction summary, 6,107 rows: 11.9 ms against 6).
     Lists, structs and wide decimals go through DuckDB. A kept frame (KEPT_FRAME) comes out as the query
-    that made it gave it."""
+    that made it gave it; several (KEPT_FRAMES) as a KEPT_BUNDLE of them."""
     columns = tuple(column[0] for column in cur.description)
     if columns == (KEPT_FRAME,):
         kept = cur.fetchall()  # one row (all of it: the cursor takes no other statement until then)
         if not kept:  # rollups.answers and rollups.whole ask only for what the refresh kept
             raise LookupError("no kept answer for these parameters: run `python -m dashboard refresh`")
         return _kept(kept[0][0])
-    if columns == KEPT_ANSWERS:
+    if columns == KEPT_FRAMES:
         rows = cur.fetchall()
         return pd.DataFrame(
             [(query, month, _kept(stream)) for query, month, stream in rows], columns=list(KEPT_BUNDLE)
