@@ -59,6 +59,8 @@ menu = st.sidebar.container()  # the page menu, filled once the scope is known
 web.sidebar(catalog)
 lang = web.lang()
 login.user_box(account, user, lang, catalog)
+if web.rights().may_import and not web.rollups_ready():  # the one who can run the refresh is told
+    st.warning(t("app.rollups_stale", lang), icon=":material/hourglass_top:")
 
 # ---- navigation ------------------------------------------------------------------------------
 # Our own menu of st.page_link's that carry the scope in their query params: Streamlit's menu drops the

@@ -9,7 +9,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from dashboard import access, audit, slides, store, tables
+from dashboard import access, audit, rollups, slides, store, tables
 from dashboard.catalog import load_catalog
 from dashboard.i18n import label, t
 from dashboard.scope import (
@@ -104,6 +104,11 @@ def slide(scope: Scope, lang_code: str, key: str):
 @st.cache_data(show_spinner=False)
 def _catalog(version: float) -> Catalog:
     return load_catalog(run)
+
+
+def rollups_ready() -> bool:
+    """Whether pages read the rollups (dashboard/rollups.py); each check behind it is cached per DB version."""
+    return rollups.ready(run)
 
 
 def limit() -> Limit | None:

@@ -188,6 +188,24 @@ def test_missing_database_explains_itself(monkeypatch, tmp_path):
     assert "make demo" in at.error[0].value
 
 
+def test_stale_rollups_are_told_to_who_can_refresh_them(app, monkeypatch):
+    """Stale rollups make every page read the raw tables (minutes at a country's scale): the admin, who
+    can run the refresh, is told so; other roles see the figures (the same numbers) without the notice."""
+    at = app()
+    at.run()
+    assert not at.warning
+    from dashboard import rollups
+
+    monkeypatch.setattr(rollups, "version", lambda: "built by other code")
+    at = app()
+    at.run()
+    assert not at.exception
+    assert "python -m dashboard refresh" in at.warning[0].value
+    at = signed_in(app(), "manager")
+    at.run()
+    assert not at.warning
+
+
 def test_a_customer_in_the_url_narrows_the_view(app):
     at = app(customer="1")
     at.run()

@@ -138,3 +138,18 @@ def test_refresh_in_place_needs_the_store_to_itself_and_rebuilds_it(fixture_db, 
 def test_refresh_without_a_database_says_so(tmp_path):
     done = cli("refresh", "--db", str(tmp_path / "none.duckdb"), check=False)
     assert done.returncode == 2 and "no database at" in done.stderr
+
+
+def test_bench_reports_an_app_that_timed_out_and_keeps_the_page_figures(fixture_db, monkeypatch):
+    """A served app that never painted (a national store whose rollups went stale under the run) is a
+    result of the run, not the end of it."""
+    from dashboard.bench import app
+
+    def timed_out(db, rounds=3):
+        raise TimeoutError("Timeout 120000ms exceeded.\nwaiting for the overview")
+
+    monkeypatch.setattr(app, "available", lambda: None)
+    monkeypatch.setattr(app, "cold_start", timed_out)
+    out = bench.bench("demo", runs=1, db=fixture_db, pandas=False, check_scopes=0, filtered=False)
+    assert out["json"]["app"] == {"failed": "TimeoutError: Timeout 120000ms exceeded."}
+    assert "- app: **failed**: TimeoutError" in out["table"] and "| overview |" in out["table"]

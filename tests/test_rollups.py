@@ -334,6 +334,24 @@ def test_make_rebuilds_the_demo_db_when_a_file_the_version_digests_changes(tmp_p
         assert rebuilds(str(path.relative_to(root))), path
 
 
+def test_the_version_covers_how_kept_frames_are_written_and_read(monkeypatch):
+    """store.py is digested by its two kept-frame functions only: a new way to read a kept frame must not
+    read frames written the old way, and an edit elsewhere in store.py leaves a country's rollups alone."""
+
+    def other_reader(stream: bytes):
+        return None
+
+    before = rollups.version()
+    monkeypatch.setattr(store, "_kept", other_reader)
+    rollups.version.cache_clear()
+    try:
+        assert rollups.version() != before
+    finally:
+        monkeypatch.undo()
+        rollups.version.cache_clear()
+    assert rollups.version() == before
+
+
 def test_a_changed_nine_grid_setting_makes_the_rollups_stale(fixture_db, tmp_path, monkeypatch):
     # the stored headlines count slow sellers by the cut-offs: new cut-offs, the raw tables until a refresh
     path = tmp_path / "cutoffs.duckdb"

@@ -296,7 +296,10 @@ def bench(
         from dashboard.bench import app as served_app
 
         why_not = served_app.available()
-        extra["app"] = {"skipped": why_not} if why_not else served_app.cold_start(path)
+        try:
+            extra["app"] = {"skipped": why_not} if why_not else served_app.cold_start(path)
+        except Exception as error:  # a timeout is a result: the page figures above still print
+            extra["app"] = {"failed": f"{type(error).__name__}: {(str(error).splitlines() or [''])[0]}"}
     if concurrency:
         from dashboard.bench import load
 
@@ -377,6 +380,8 @@ def _extra_lines(extra: dict) -> list[str]:
         a = extra["app"]
         if "skipped" in a:
             lines.append(f"- app: skipped ({a['skipped']})")
+        elif "failed" in a:
+            lines.append(f"- app: **failed**: {a['failed']}")
         else:
             lines.append(
                 f"- app cold start: healthy {a['healthy_s']} s, first paint (the sign-in form) "
