@@ -107,7 +107,7 @@ def _catalog(version: float) -> Catalog:
 
 
 def rollups_ready() -> bool:
-    """Whether pages read the rollups (dashboard/rollups.py); each check behind it is cached per DB version."""
+    """Whether pages read the rollups (dashboard/rollups.py); each check behind it is cached per version."""
     return rollups.ready(run)
 
 
