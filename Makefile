@@ -4,7 +4,7 @@ DB      ?= data/dashboard.duckdb
 PORT    ?= 8501
 DEMO_SRC := $(wildcard dashboard/demo/*.py) dashboard/schema.sql dashboard/rollups.sql
 # what the rollups' version digests (REFRESH_QUERIES and COMPUTED_BY in dashboard/rollups.py), and then some
-DEMO_SRC += $(shell find queries -name '*.sql') $(addprefix dashboard/,rollups.py store.py overview.py kpis.py \
+DEMO_SRC += $(shell find queries -name '*.sql') $(addprefix dashboard/,rollups.py store.py tables.py overview.py kpis.py \
 	tickets.py nine_grid.py metrics/nine_grid.py programs.py satisfaction.py staff.py scope.py)
 
 .PHONY: run test lint format bench demo system-deps clean

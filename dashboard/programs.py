@@ -97,7 +97,8 @@ class ProgramData:
     scope: Scope
     kpis: dict
     training_by: pd.DataFrame
-    untrained: pd.DataFrame
+    untrained: pd.DataFrame  # ids and routes
+    untrained_shown: pd.DataFrame  # its first rows, the ones a table shows, with their names
     residencies: pd.DataFrame
     effect: dict
 
@@ -109,6 +110,7 @@ def gather(run: Runner, scope: Scope, period: tuple[date, date]) -> ProgramData:
         "kpis": (scope, "programs/kpis", params),
         "training_by": (scope, "programs/training_by", params),
         "untrained": (scope, "programs/untrained", params),
+        "untrained_shown": (scope, "programs/untrained_shown", params),
         "residencies": (scope, "programs/residencies", params),
     }
     got, effect_ = parallel.together(
@@ -121,6 +123,7 @@ def gather(run: Runner, scope: Scope, period: tuple[date, date]) -> ProgramData:
         kpis=kpis_from(got["kpis"].to_dict("records")[0]),
         training_by=got["training_by"],
         untrained=got["untrained"],
+        untrained_shown=got["untrained_shown"],
         residencies=got["residencies"],
         effect=effect_,
     )
@@ -163,6 +166,11 @@ def residency_table(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
             h("focus"): [label("residency_focus", f, lang) for f in frame["focus"]],
         }
     )
+
+
+def shown_untrained(run: Runner, untrained: pd.DataFrame) -> pd.DataFrame:
+    """The untrained list's rows a table shows, with their names (kept at refresh for a company month)."""
+    return with_owners(run, untrained.head(tables.MAX_TABLE_ROWS))
 
 
 def with_owners(run: Runner, frame: pd.DataFrame) -> pd.DataFrame:

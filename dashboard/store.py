@@ -174,11 +174,11 @@ def frame(cur: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     return pd.concat([first, rest], ignore_index=True)
 
 
-def kept_frame(cur: duckdb.DuckDBPyConnection) -> bytes:
-    """The executed query's answer as an Arrow IPC stream, for a KEPT_FRAME column: its frame (`frame`) with
-    pandas' note of each column's dtype, so reading it back is Arrow's own conversion (`_kept`), which
-    is ~1.5x quicker than converting column by column and gives the frame `.df()` gave."""
-    table = pa.Table.from_pandas(frame(cur), preserve_index=False)
+def kept_frame(answer: pd.DataFrame) -> bytes:
+    """A query's answer (`frame`, or one a page made from answers) as an Arrow IPC stream, for a KEPT_FRAME
+    column: with pandas' note of each column's dtype, so reading it back is Arrow's own conversion
+    (`_kept`), which is ~1.5x quicker than converting column by column and gives the frame `.df()` gave."""
+    table = pa.Table.from_pandas(answer, preserve_index=False)
     sink = pa.BufferOutputStream()
     with pa.ipc.new_stream(sink, table.schema) as writer:
         writer.write_table(table)

@@ -51,7 +51,7 @@ with tab_training:
     if len(names) > charts.MAX_RANKED:
         st.caption(t("programs.chart_most", lang, n=charts.MAX_RANKED, total=fmt_count(len(names), lang)))
     st.markdown(f"**{t('programs.untrained_heading', lang, n=fmt_count(len(data.untrained), lang))}**")
-    rows = programs.with_owners(web.run, data.untrained.head(tables.MAX_TABLE_ROWS))  # the rows shown
+    rows = data.untrained_shown  # the rows a table shows, with their names
     table = programs.untrained_table(rows, lang)
     shown, profile = tables.with_profile(table, scope, rows["customer_id"], lang)
     link = {profile: st.column_config.LinkColumn(display_text=t("tables.open_profile", lang))}

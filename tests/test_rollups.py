@@ -4,6 +4,7 @@ tables. Also: when the rollups are stale or missing, pages fall back to the raw 
 
 from __future__ import annotations
 
+import inspect
 import shutil
 import subprocess
 from dataclasses import replace
@@ -14,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from dashboard import nine_grid, overview, programs, rollups, satisfaction, staff, store, tickets
+from dashboard import nine_grid, overview, programs, rollups, satisfaction, staff, store, tables, tickets
 from dashboard.catalog import load_catalog
 from dashboard.kpis import all_kpis
 from dashboard.scope import Limit, Scope, month_end
@@ -213,8 +214,28 @@ def test_every_months_kept_answers_equal_the_raw_tables(demo_con):
             kept = rollups.answer(run, scope, query, params_of(scope))
             raw = store.run(demo_con, query, params_of(scope))
             pd.testing.assert_frame_equal(kept, raw, check_exact=True, obj=f"{query} {month}")
+        for name, (query, make) in rollups._kept_derived().items():  # made in Python from an answer
+            kept = rollups.answer(run, scope, name, rollups._kept_params()[query](scope))
+            made = make(partial(store.run, demo_con), store.run(demo_con, query, scope.params()))
+            assert len(made) and made.columns[-1] == "market_type"
+            pd.testing.assert_frame_equal(kept, made, check_exact=True, obj=f"{name} {month}")
     assert run.names.count("overview/headlines_by_month") == 24
-    assert {run.names.count(f"kept:{q}") for q in rollups.KEPT_ANSWERS} == {24}
+    kept_names = [*rollups.KEPT_ANSWERS, *rollups._kept_derived()]
+    assert {run.names.count(f"kept:{q}") for q in kept_names} == {24}
+
+
+def test_a_derived_frame_not_kept_is_made_from_the_answer_asked_beside_it(demo_con):
+    # a station's view: the untrained list runs once, and the shown rows' names are fetched for it
+    run = Recorder(demo_con)
+    station = replace(Scope(date(2026, 10, 1), date(2026, 10, 31)), stations=("GD",))
+    data = programs.gather(run, station, programs.effect_period(date(2026, 10, 31)))
+    assert run.names.count("programs/untrained") == 1 and run.names.count("customer/names") == 1
+    assert not [n for n in run.names if n.startswith("kept:")]
+    expected = programs.with_owners(partial(store.run, demo_con), data.untrained.head(tables.MAX_TABLE_ROWS))
+    assert len(expected) and expected.owner_name.notna().all()
+    pd.testing.assert_frame_equal(data.untrained_shown, expected, check_exact=True)
+    alone = rollups.answer(run, station, "programs/untrained_shown", station.params())  # its answer run
+    pd.testing.assert_frame_equal(alone, expected, check_exact=True)
 
 
 def test_the_answers_kept_whole_equal_their_queries(demo_con):
@@ -316,6 +337,7 @@ def test_make_rebuilds_the_demo_db_when_a_file_the_version_digests_changes(tmp_p
     here = Path(rollups.__file__).parent
     digested = [rollups.ROLLUPS_FILE, *(here / f for f in rollups.COMPUTED_BY)]
     digested += [store.QUERIES_DIR / f"{name}.sql" for name in rollups.REFRESH_QUERIES]
+    digested += [Path(inspect.getsourcefile(f)) for f in rollups._computed_by_functions()]
     root = here.parent
 
     def rebuilds(*what_if: str) -> bool:

@@ -81,7 +81,7 @@ def test_a_kept_frame_reads_back_as_what_df_gives(rows):
     # through its one column as Arrow converts it
     con = duckdb.connect()
     expected = con.execute(SQL, {"rows": rows}).df()
-    kept = store.kept_frame(con.cursor().execute(SQL, {"rows": rows}))
+    kept = store.kept_frame(store.frame(con.cursor().execute(SQL, {"rows": rows})))
     assert store.KEPT_FRAME == "arrow_ipc"
     got = store.frame(con.cursor().execute("select $kept::blob as arrow_ipc", {"kept": kept}))
     if not rows:  # an empty ENUM column keeps no categories in Arrow (no column of the store is an ENUM)

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
 
-from dashboard import customer, nine_grid, overview, programs, satisfaction, staff, store, tables, tickets
+from dashboard import customer, nine_grid, overview, programs, satisfaction, staff, store, tickets
 from dashboard.bench import naive
 from dashboard.catalog import load_catalog
 from dashboard.scope import Catalog, Scope, add_months
@@ -138,9 +138,8 @@ def _satisfaction_page(run, scope: Scope):
 
 
 def _training_page(run, scope: Scope, catalog: Catalog):
-    """The page's queries and the names of the untrained customers it shows."""
-    data = programs.gather(run, scope, programs.effect_period(catalog.last_day))
-    return data, programs.with_owners(run, data.untrained.head(tables.MAX_TABLE_ROWS))
+    """The page's queries, with the names of the untrained customers it shows."""
+    return programs.gather(run, scope, programs.effect_period(catalog.last_day))
 
 
 CUSTOMERS = ("customers", "routes")
