@@ -32,10 +32,14 @@ HOUSE = {
 TITLED = {"margin": {"t": 76}, "title": {"yref": "container", "y": 1, "yanchor": "top", "pad": {"t": 12}}}
 
 
-def style(fig: go.Figure, lang: str, height: int = 360, extra: dict | None = None) -> go.Figure:
+def style(
+    fig: go.Figure, lang: str, height: int = 360, extra: dict | None = None, marks: tuple[dict, ...] = ()
+) -> go.Figure:
     """The house look (HOUSE; a titled chart's title on a line of its own) over the figure's own layout,
-    then `extra`, set in one assignment: plotly's update_* calls check their paths one by one (~14 ms a
-    chart, a fifth of a page's run); a layout assigned whole is checked once (~2 ms)."""
+    then `extra`, and the shapes and annotations of `marks` (`hline`, `vline`, `box`, `note`) after the
+    figure's own, set in one assignment: plotly's update_* calls check their paths one by one (~14 ms a
+    chart, a fifth of a page's run); a layout assigned whole is checked once (~2 ms). Its add_hline and
+    add_vline took ~15 ms a line, add_shape and add_annotation 3-5 ms each (the nine-grid board: 80 ms)."""
     layout = fig.layout.to_plotly_json()
     layout.pop("template", None)  # the default template comes back by itself; checking it again costs 12 ms
     layout = _merge(layout, {**HOUSE, "height": height})
@@ -45,8 +49,55 @@ def style(fig: go.Figure, lang: str, height: int = 360, extra: dict | None = Non
         layout[axis] = _merge(layout.get(axis) or {}, {"showgrid": False})
     for axis in {"yaxis", *(k for k in layout if k.startswith("yaxis"))}:
         layout[axis] = _merge(layout.get(axis) or {}, {"gridcolor": "#e8e8e8", "zeroline": False})
-    fig.layout = _merge(layout, extra or {})
+    layout = _merge(layout, extra or {})
+    for key in ("shapes", "annotations"):
+        added = [item for mark in marks for item in mark.get(key, ())]
+        if added:
+            layout[key] = [*layout.get(key, ()), *added]
+    fig.layout = layout
     return fig
+
+
+def hline(y, line: dict, text: str | None = None) -> dict:
+    """A line across the plot at `y`, its label at the right end above it: what fig.add_hline adds."""
+    shape = {
+        "type": "line",
+        "line": line,
+        "xref": "x domain",
+        "x0": 0,
+        "x1": 1,
+        "yref": "y",
+        "y0": y,
+        "y1": y,
+    }
+    label_ = {"xref": "x domain", "x": 1, "xanchor": "right", "yref": "y", "y": y, "yanchor": "bottom"}
+    return {"shapes": [shape], "annotations": [] if text is None else [note(text, **label_)]}
+
+
+def vline(x, line: dict, text: str | None = None) -> dict:
+    """A line up the plot at `x`, its label at the top right of it: what fig.add_vline adds."""
+    shape = {
+        "type": "line",
+        "line": line,
+        "xref": "x",
+        "x0": x,
+        "x1": x,
+        "yref": "y domain",
+        "y0": 0,
+        "y1": 1,
+    }
+    label_ = {"xref": "x", "x": x, "xanchor": "left", "yref": "y domain", "y": 1, "yanchor": "top"}
+    return {"shapes": [shape], "annotations": [] if text is None else [note(text, **label_)]}
+
+
+def box(**shape) -> dict:
+    """A rectangle (fig.add_shape(type="rect", ...)'s arguments)."""
+    return {"shapes": [{"type": "rect", **shape}]}
+
+
+def note(text: str, **where) -> dict:
+    """An annotation without an arrow, for `style`'s marks (`{"annotations": [note(...)]}`) or a line's."""
+    return {"showarrow": False, "text": text, **where}
 
 
 def _merge(base: dict, extra: dict) -> dict:
@@ -86,33 +137,33 @@ _CLASS_POS = {"low": 0, "mid": 1, "high": 2}
 def nine_grid_board(cells: pd.DataFrame, lang: str, title: str) -> go.Figure:
     """The 3x3 board: user value left to right, product value bottom to top; name, count, sales share."""
     fig = go.Figure()
+    marks = []
     for row in cells.itertuples():
         x, y = _CLASS_POS[row.user_class], _CLASS_POS[row.product_class]
-        fig.add_shape(
-            type="rect",
-            x0=x,
-            x1=x + 1,
-            y0=y,
-            y1=y + 1,
-            line={"color": "white", "width": 3},
-            fillcolor=CELL_COLOURS[row.cell],
-            opacity=0.92 if row.n_skus else 0.35,
-            layer="below",
+        marks.append(
+            box(
+                x0=x,
+                x1=x + 1,
+                y0=y,
+                y1=y + 1,
+                line={"color": "white", "width": 3},
+                fillcolor=CELL_COLOURS[row.cell],
+                opacity=0.92 if row.n_skus else 0.35,
+                layer="below",
+            )
         )
         share = "" if row.revenue_share is None else fmt_pct(row.revenue_share)
         text = (
             f"<b>{label('nine_grid_cell', row.cell, lang)}</b><br>{t('nine_grid.skus_n', lang, n=row.n_skus)}"
             f"<br>{t('nine_grid.revenue_share', lang, value=share) if share else ''}"
         )
-        fig.add_annotation(
-            x=x + 0.5, y=y + 0.5, text=text, showarrow=False, font={"color": "white", "size": 15}
-        )
+        marks.append({"annotations": [note(text, x=x + 0.5, y=y + 0.5, font={"color": "white", "size": 15})]})
     ticks = {"tickvals": [0.5, 1.5, 2.5], "range": [0, 3], "showgrid": False, "zeroline": False}
     names = [t(f"nine_grid.class_{c}", lang) for c in ("low", "mid", "high")]
     fig.update_xaxes(**ticks, ticktext=names, title=t("nine_grid.user_value", lang), fixedrange=True)
     fig.update_yaxes(**ticks, ticktext=names, title=t("nine_grid.product_value", lang), fixedrange=True)
     fig.update_layout(title=title)
-    return style(fig, lang, height=430)
+    return style(fig, lang, height=430, marks=tuple(marks))
 
 
 def days_text(days: float, lang: str) -> str:
@@ -163,14 +214,13 @@ def nine_grid_scatter(skus: pd.DataFrame, cuts: dict[str, list[float]], lang: st
             + ": %{customdata[3]}<extra></extra>",
         )
     )
-    for value in cuts.get("user", []):
-        fig.add_vline(x=value, line={"dash": "dash", "color": "#888", "width": 1})
-    for value in cuts.get("product", []):
-        fig.add_hline(y=value, line={"dash": "dash", "color": "#888", "width": 1})
+    cut = {"dash": "dash", "color": "#888", "width": 1}
+    marks = [vline(value, cut) for value in cuts.get("user", [])]
+    marks += [hline(value, cut) for value in cuts.get("product", [])]
     fig.update_xaxes(type="log", title=t("nine_grid.user_value", lang), **_log_ticks(frame.x))
     fig.update_yaxes(type="log", title=t("nine_grid.product_value", lang), **_log_ticks(frame.y))
     fig.update_layout(title=t("nine_grid.scatter_title", lang), showlegend=False)
-    return style(fig, lang, height=430)
+    return style(fig, lang, height=430, marks=tuple(marks))
 
 
 def nine_grid_before_after(before: dict[str, int], after: dict[str, int], lang: str, title: str) -> go.Figure:
@@ -244,10 +294,10 @@ def _label(kind: str, code, lang: str) -> str:
     return label(kind, code, lang)
 
 
-def _styled(fig: go.Figure, lang: str, height: int = 360) -> go.Figure:
+def _styled(fig: go.Figure, lang: str, height: int = 360, marks: tuple[dict, ...] = ()) -> go.Figure:
     """The house style with room for a title above the legend, so the two never overlap."""
     title = {"y": 0.98, "yanchor": "top", "x": 0, "xanchor": "left", "font": {"size": 15}}
-    return style(fig, lang, height, {"margin": {"t": 84}, "title": title})
+    return style(fig, lang, height, {"margin": {"t": 84}, "title": title}, marks)
 
 
 def _empty(fig: go.Figure, lang: str) -> go.Figure:
@@ -390,13 +440,11 @@ def ticket_closure(curves: dict, summary, lang: str) -> go.Figure:
             line={"width": 3 if kind == "all" else 1.5, "color": "#333333" if kind == "all" else PALETTE[i]},
             hovertemplate=f"{name}: %{{x:.1f}} h → %{{y:.0%}}<extra></extra>",
         )
-    fig.add_hline(
-        y=0.5, line_dash="dot", line_color="#888888", annotation_text=_t("tickets.median_line", lang)
-    )
-    fig.add_hline(y=0.9, line_dash="dot", line_color="#bbbbbb", annotation_text=_t("tickets.p90_line", lang))
     fig.update_xaxes(title=_t("tickets.axis.hours", lang), rangemode="tozero")
     fig.update_yaxes(title=_t("tickets.axis.resolved_share", lang), tickformat=".0%", range=[0, 1.02])
-    return _styled(fig, lang, height=380)
+    median = hline(0.5, {"dash": "dot", "color": "#888888"}, _t("tickets.median_line", lang))
+    p90 = hline(0.9, {"dash": "dot", "color": "#bbbbbb"}, _t("tickets.p90_line", lang))
+    return _styled(fig, lang, height=380, marks=(median, p90))
 
 
 def ticket_sla_trend(volume, grain: str, target: float, lang: str) -> go.Figure:
@@ -419,14 +467,11 @@ def ticket_sla_trend(volume, grain: str, target: float, lang: str) -> go.Figure:
             line_color=PALETTE[i + 1],
             hovertemplate=f"{name}: %{{y:.1%}}<extra></extra>",
         )
-    fig.add_hline(
-        y=target,
-        line_dash="dash",
-        line_color=PALETTE[3],
-        annotation_text=_t("tickets.target_line", lang, value=f"{target:.0%}"),
-    )
     fig.update_yaxes(title=_t("tickets.axis.rate", lang), tickformat=".0%", range=[0, 1.05])
-    return _styled(fig, lang)
+    goal = hline(
+        target, {"dash": "dash", "color": PALETTE[3]}, _t("tickets.target_line", lang, value=f"{target:.0%}")
+    )
+    return _styled(fig, lang, marks=(goal,))
 
 
 def ticket_backlog(by_age: dict, lang: str) -> go.Figure:
@@ -475,16 +520,13 @@ def ticket_ranking(
         cliponaxis=False,
         hovertemplate="%{y}: %{x:.1%} (%{customdata[1]})<extra></extra>",
     )
-    fig.add_vline(
-        x=target,
-        line_dash="dash",
-        line_color=PALETTE[3],
-        annotation_text=_t("tickets.target_line", lang, value=f"{target:.0%}"),
-    )
     fig.update_xaxes(
         title=_t(f"tickets.{measure.removesuffix('_rate')}", lang), tickformat=".0%", range=[0, 1.2]
     )  # room right of 100 % for the labels
-    return _styled(fig, lang, height=max(320, 18 * len(part) + 110))
+    goal = vline(
+        target, {"dash": "dash", "color": PALETTE[3]}, _t("tickets.target_line", lang, value=f"{target:.0%}")
+    )
+    return _styled(fig, lang, height=max(320, 18 * len(part) + 110), marks=(goal,))
 
 
 def ranking_name(row, lang: str) -> str:

@@ -17,7 +17,7 @@ import plotly.graph_objects as go
 import pydeck as pdk
 from pydeck.bindings.json_tools import default_serialize
 
-from dashboard.charts import PALETTE, style
+from dashboard.charts import PALETTE, note, style
 from dashboard.i18n import fmt_count, fmt_number, label, t
 from dashboard.scope import BUSINESS_TYPES
 from dashboard.store import ROOT
@@ -556,17 +556,17 @@ def satisfaction_figure(frame: pd.DataFrame, areas: dict, lang: str, bands_of, b
                 hoverinfo="skip",
             )
         )  # fmt: skip
-    for feature in areas["features"]:
-        props = feature["properties"]
-        fig.add_annotation(
-            x=props["lon"], y=props["lat"], text=f"<b>{html.escape(props['name'])}</b>", showarrow=False,
-            bgcolor="rgba(255,255,255,0.85)", font={"size": 18},
-        )  # fmt: skip
+    places = [feature["properties"] for feature in areas["features"]]
+    names = [
+        note(f"<b>{html.escape(p['name'])}</b>", x=p["lon"], y=p["lat"], bgcolor="rgba(255,255,255,0.85)",
+             font={"size": 18})
+        for p in places
+    ]  # fmt: skip
     box = bounds(areas)
     mid_lat = (box[1] + box[3]) / 2 if box else 36.8
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False, scaleanchor="x", scaleratio=1 / math.cos(math.radians(mid_lat)))
-    style(fig, lang, height=560)
+    style(fig, lang, height=560, marks=({"annotations": names},))
     return fig.update_layout(
         title=None,
         legend={"itemsizing": "constant", "orientation": "v", "x": 1.0, "y": 0.5, "yanchor": "middle"},
