@@ -43,7 +43,8 @@ def test_marks_draw_what_plotlys_add_calls_draw():
     # (one layout assignment instead of ~15 ms a line), after the figure's own, in order
     line = {"dash": "dot", "color": "#888888"}
     theirs = go.Figure().add_scatter(x=[0, 1], y=[0, 1]).add_annotation(text="own", x=0, y=0, showarrow=False)
-    theirs.add_hline(y=0.5, line=line, annotation_text="中位数").add_vline(x=0.8, line=line, annotation_text="目标")
+    theirs.add_hline(y=0.5, line=line, annotation_text="中位数")
+    theirs.add_vline(x=0.8, line=line, annotation_text="目标")
     theirs.add_hline(y=0.3, line=line).add_shape(type="rect", x0=0, x1=1, y0=0, y1=1, layer="below")
     theirs.add_annotation(text="格", x=0.5, y=0.5, showarrow=False, font={"size": 15})
     ours = go.Figure().add_scatter(x=[0, 1], y=[0, 1]).add_annotation(text="own", x=0, y=0, showarrow=False)
