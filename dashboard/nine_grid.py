@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 
 import pandas as pd
 
@@ -94,9 +95,15 @@ def grid(run: Runner, scope: Scope, date_from: date, date_to: date) -> Grid:
     months = period_months(date_from, date_to)
     params = {**scope.params(), "date_from": date_from, "date_to": date_to}
     level = rollups.level(scope)
-    if scope.customer is None and level and len(months) == 1 and rollups.ready(run):
+    if scope.customer is None and level and months and rollups.ready(run):
         params = {k: v for k, v in params.items() if k not in ("customer", "routes")} | {"level": level}
-        totals = run("nine_grid/sku_totals_monthly", params)
+        asked = [partial(run, "nine_grid/sku_totals_monthly", params)]
+        if len(months) > 1:  # its n_stores add up within a month; a period's count each store once
+            given = {k: params[k] for k in ("stations", "btypes", "markets")}
+            asked.append(partial(run, "nine_grid/sku_stores_monthly", {**given, "months": months}))
+        totals, *stores = parallel.together(*asked)
+        if stores:
+            totals = totals.drop(columns="n_stores").merge(stores[0], on="sku_id")[totals.columns]
     else:
         totals = run("nine_grid/sku_totals", params)
     days = sum((month_end(m) - m).days + 1 for m in months)

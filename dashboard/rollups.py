@@ -132,6 +132,7 @@ GRAINS = {
         "sku_id",
         "month",
     ),
+    "rollup_sku_stores": ("sku_id", "customer_id", "year"),
     "rollup_visit_month": ("customer_id", "month"),
     "rollup_staff_inputs_month": ("date_from", "staff_id"),
     "rollup_staff_inputs_slice_month": ("slice", "code", "date_from", "staff_id"),

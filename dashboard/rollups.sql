@@ -260,6 +260,28 @@ union all
 select * from by_company
 order by level, month, station_id, sku_id;
 
+-- rollup: rollup_sku_stores
+-- Per SKU, POS store and calendar year: the months of the year in which the store sold the SKU, as bits
+-- (bit 0 January), with the store's station, business type and market type. The stores of a period of
+-- several months are the ones with a bit of the period set, each counted once (n_stores of
+-- nine_grid/sku_stores_monthly.sql): rollup_sku_month's n_stores add up within one month only. A city's
+-- 14 million sales rows are 1.8 million here, and a quarter's stores count in ~30 ms instead of ~60.
+create or replace table rollup_sku_stores as
+select
+    s.sku_id,
+    s.customer_id,
+    year(s.month)::smallint as year,
+    bit_or(1 << (month(s.month) - 1))::smallint as months_sold,
+    any_value(routes.station_id) as station_id,
+    any_value(customers.business_type) as business_type,
+    any_value(customers.market_type) as market_type
+from product_sales_monthly as s
+join customers using (customer_id)
+join routes using (route_id)
+where customers.has_pos
+group by s.sku_id, s.customer_id, year(s.month)
+order by year, station_id, sku_id;
+
 -- rollup: rollup_visit_month
 -- Per customer and month: the start of the customer's last visit (any kind) up to the month's end, for
 -- every month from its first visit to the last month of the data (as filters/data_range has it).

@@ -431,6 +431,25 @@ def test_nine_grid_identical(demo_con, index):
     pd.testing.assert_frame_equal(fast, raw, check_exact=False, rtol=1e-12)
 
 
+SEVERAL_MONTHS = {
+    "twelve months across a year's end": Scope(date(2025, 11, 1), date(2026, 10, 31)),
+    "from a month's middle": Scope(date(2025, 12, 15), date(2026, 2, 28)),  # January and February
+    "two stations": Scope(date(2026, 8, 1), date(2026, 10, 31), stations=("GD", "HT")),
+    "a slice": Scope(date(2026, 8, 1), date(2026, 10, 31), btypes=("B",), markets=("C",)),
+    "a station head": Scope(date(2026, 8, 1), date(2026, 10, 31), limit=Limit(stations=("GD",))),
+}
+
+
+@pytest.mark.parametrize("scope", SEVERAL_MONTHS.values(), ids=SEVERAL_MONTHS.keys())
+def test_a_grid_of_several_months_counts_each_store_once(demo_con, scope):
+    # the monthly rollup's store counts add up within a month; over several, rollup_sku_stores counts them
+    run = Recorder(demo_con)
+    fast, raw = both_ways(run, lambda r: nine_grid.grid(r, scope, scope.date_from, scope.date_to).skus)
+    pd.testing.assert_frame_equal(fast, raw, check_exact=False, rtol=1e-12)
+    assert {"nine_grid/sku_stores_monthly", "nine_grid/sku_totals"} <= set(run.names)
+    assert len(fast) and fast["n_stores"].min() > 0
+
+
 def test_staff_page_inputs_identical(demo_con):
     run = Recorder(demo_con)
     catalog = load_catalog(run)

@@ -1,6 +1,7 @@
 -- Non-tobacco sales per SKU as queries/nine_grid/sku_totals.sql gives them (same columns, same figures),
 -- read from rollup_sku_month at $level ('all', or 'station' when stations are chosen), for a period holding
--- one month's first day and no route or single store chosen (the caller checks).
+-- months' first days and no route or single store chosen (the caller checks). n_stores is the period's for
+-- one month; for several, nine_grid/sku_stores_monthly.sql counts each store once.
 with
 
 sales as (
@@ -33,7 +34,7 @@ totals as (
         sum(gross_profit_yuan) as gross_profit_yuan,
         sum(transactions) as transactions,
         sum(basket_value_yuan) as basket_value_yuan,
-        sum(n_stores)::bigint as n_stores,  -- one month: each store is in one group
+        sum(n_stores)::bigint as n_stores,  -- in one month each store is in one group
         count(distinct month) as n_months
     from sales
     group by sku_id
