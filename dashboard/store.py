@@ -176,9 +176,15 @@ def frame(cur: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 def kept_frame(answer: pd.DataFrame) -> bytes:
     """A query's answer (`frame`, or one a page made from answers) as an Arrow IPC stream, for a KEPT_FRAME
-    column: with pandas' note of each column's dtype, so reading it back is Arrow's own conversion
-    (`_kept`), which is ~1.5x quicker than converting column by column and gives the frame `.df()` gave."""
+    column, which reading back (`_kept`, Arrow's own conversion: ~1.5x quicker than converting column by
+    column) gives as the frame `.df()` gave. pandas' note of each column's dtype goes with it only when
+    Arrow's types alone would give another frame (a nullable integer column, say): reading the note takes
+    a third of a small frame's reading (a city's kept answers: 7.2 ms with it, 5.0 without)."""
     table = pa.Table.from_pandas(answer, preserve_index=False)
+    bare = table.replace_schema_metadata(None)
+    back, expected = bare.to_pandas(split_blocks=True), answer.reset_index(drop=True)
+    if list(back.columns) == list(expected.columns) and back.dtypes.equals(expected.dtypes):
+        table = bare if back.equals(expected) else table
     sink = pa.BufferOutputStream()
     with pa.ipc.new_stream(sink, table.schema) as writer:
         writer.write_table(table)
