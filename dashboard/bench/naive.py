@@ -17,6 +17,7 @@ from dashboard import overview as overview_area
 from dashboard import staff as staff_area
 from dashboard import tickets as tickets_area
 from dashboard.metrics import km, three_labor
+from dashboard.metrics.did import did
 from dashboard.metrics.nine_grid import cell_counts, classify
 from dashboard.satisfaction import DIMENSIONS
 from dashboard.scope import Scope, add_months, month_end
@@ -477,15 +478,85 @@ def staff_page(f: dict, scope: Scope, first_day: date) -> dict:
 # ---- training ---------------------------------------------------------------------------------------
 
 
-def training_page(f: dict, scope: Scope) -> dict:
-    kpis = program_kpis(f, scope)
+def training_page(f: dict, scope: Scope, period: tuple[date, date], window: int) -> dict:
+    """What the page shows: the KPIs, the sessions by format, topic, station and month, the residencies,
+    the untrained customers (the first ones with their names) and the effect of the service period."""
     c = scoped(f, scope)
-    to = _day(scope.date_to)
-    held = f["training_sessions"]
-    recent = held[(held["held_on"] <= to) & (held["held_on"] > to - pd.DateOffset(months=12))]
+    fr, to = _day(scope.date_from), _day(scope.date_to)
+    sessions = f["training_sessions"]
+    held = sessions[sessions["held_on"].between(fr, to) & sessions["station_id"].isin(c["station_id"])]
+    attended = f["training_attendance"][f["training_attendance"]["customer_id"].isin(c["customer_id"])]
+    per_session = held.merge(attended.groupby("session_id").size().rename("n").reset_index(), how="left")
+    per_session["n"] = per_session["n"].fillna(0) + per_session["viewers"].fillna(0)
+    per_session["month"] = per_session["held_on"].dt.strftime("%Y-%m")
+    keys = ("format", "topic", "station_id", "month")
+    by = {key: per_session.groupby(key, dropna=False)["n"].agg(["size", "sum"]) for key in keys}
+    recent = sessions[(sessions["held_on"] <= to) & (sessions["held_on"] > to - pd.DateOffset(months=12))]
     trained = f["training_attendance"].merge(recent[["session_id"]], on="session_id")["customer_id"]
     untrained = c[(c["status"] == "active") & (c["opened_on"] <= to) & ~c["customer_id"].isin(trained)]
-    return kpis | {"untrained.rows": len(untrained)}
+    shown = (
+        untrained.sort_values(["route_id", "customer_id"])
+        .head(2000)
+        .merge(f["stations"][["station_id", "name"]], on="station_id", how="left")
+    )
+    res = f["residencies"]
+    res = res[res["customer_id"].isin(c["customer_id"]) & res["start_on"].between(fr, to)]
+    res = res.merge(f["staff"][["staff_id", "name"]], on="staff_id", how="left")
+    return program_kpis(f, scope) | {
+        "untrained.rows": len(untrained),
+        "untrained.shown": len(shown),
+        "training_by.rows": sum(len(part) for part in by.values()),
+        "training_by.attendances": int(by["format"]["sum"].sum()),
+        "residencies.rows": len(res),
+        **effect_figures(f, scope, period, window),
+    }
+
+
+def effect_figures(f: dict, scope: Scope, period: tuple[date, date], window: int) -> dict:
+    """The difference-in-differences of gross profit and satisfaction of the customers first served in
+    `period` against those not served (queries/programs/effect.sql's customers, dashboard.metrics.did)."""
+    c = scoped(f, scope)
+    c = c.loc[c["status"] == "active", ["customer_id", "business_type", "market_type"]]
+    fr, to = _day(period[0]), _day(period[1])
+    first_month = fr.to_period("M").to_timestamp()
+    after_from = to.to_period("M").to_timestamp() + pd.DateOffset(months=1)
+    after_to = after_from + pd.DateOffset(months=window)
+    s = f["training_sessions"]
+    taught = s.loc[s["format"].isin(["classroom", "guidance"]), ["session_id", "held_on"]]
+    served = pd.concat(
+        [
+            f["training_attendance"].merge(taught, on="session_id")[["customer_id", "held_on"]],
+            f["residencies"][["customer_id", "start_on"]].rename(columns={"start_on": "held_on"}),
+        ]
+    )
+    first = served.groupby("customer_id")["held_on"].min()
+    when = c["customer_id"].map(first)
+    # first served in the period: treated; not served before the after window ends: compared; else neither
+    treated = np.where(when.between(fr, to), True, np.where(when.isna() | (when >= after_to), False, None))
+    c = c.assign(is_treated=treated)
+    c = c[c["is_treated"].notna()].astype({"is_treated": bool})
+    m = f["customer_monthly"]
+    m = m[m["customer_id"].isin(c["customer_id"])]
+    gp = m["tobacco_gross_profit_yuan"] + m["nontobacco_gross_profit_yuan"]
+    before = m["month"].between(first_month - pd.DateOffset(months=window), first_month, inclusive="left")
+    after = m["month"].between(after_from, after_to, inclusive="left")
+    c = c.merge(gp[before].groupby(m["customer_id"]).mean().rename("gp_before"), on="customer_id", how="left")
+    c = c.merge(gp[after].groupby(m["customer_id"]).mean().rename("gp_after"), on="customer_id", how="left")
+    v = f["surveys"]
+    v = v[v["customer_id"].isin(c["customer_id"])].sort_values(["surveyed_on", "survey_id"])
+    prior = v[(v["surveyed_on"] < fr) & (v["surveyed_on"] >= fr - pd.DateOffset(months=12))]
+    later = v[v["surveyed_on"] > to]
+    for name, part, keep in (("score_before", prior, "last"), ("score_after", later, "first")):
+        score = part.drop_duplicates("customer_id", keep=keep).set_index("customer_id")["overall"]
+        c = c.merge(score.rename(name), on="customer_id", how="left")
+    return {
+        f"effect.{name}.{key}": value
+        for name, (a, b) in (
+            ("gross_profit", ("gp_before", "gp_after")),
+            ("satisfaction", ("score_before", "score_after")),
+        )
+        for key, value in did(c, a, b).items()
+    }
 
 
 # ---- customer profile -------------------------------------------------------------------------------

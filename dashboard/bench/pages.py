@@ -103,7 +103,19 @@ def _nine_grid_check(run, scope, catalog) -> dict:
 
 def _training_check(run, scope, catalog) -> dict:
     data = programs.gather(run, scope, programs.effect_period(catalog.last_day))
-    return data.kpis | {"untrained.rows": len(data.untrained)}
+    by = data.training_by
+    return data.kpis | {
+        "untrained.rows": len(data.untrained),
+        "untrained.shown": len(data.untrained_shown),
+        "training_by.rows": len(by),
+        "training_by.attendances": int(by.loc[by["dimension"] == "format", "n_attendances"].sum()),
+        "residencies.rows": len(data.residencies),
+        **{
+            f"effect.{name}.{key}": value
+            for name in ("gross_profit", "satisfaction")
+            for key, value in data.effect[name].items()
+        },
+    }
 
 
 def _profile_check(run, scope, catalog) -> dict:
@@ -226,8 +238,19 @@ PAGES = [
         "training",
         lambda run, scope, catalog: _training_page(run, scope, catalog),
         _training_check,
-        lambda f, scope, catalog: naive.training_page(f, scope),
-        (*CUSTOMERS, "training_sessions", "training_attendance", "residencies"),
+        lambda f, scope, catalog: naive.training_page(
+            f, scope, programs.effect_period(catalog.last_day), programs.WINDOW_MONTHS
+        ),
+        (
+            *CUSTOMERS,
+            "stations",
+            "staff",
+            "training_sessions",
+            "training_attendance",
+            "residencies",
+            "customer_monthly",
+            "surveys",
+        ),
         _training_span,
         "bench/training",
     ),
