@@ -97,7 +97,7 @@ def test_builders_are_labelled_in_the_page_language(demo_run, lang):
     assert (
         ("爆品" in texts and "36 个商品" in texts)
         if lang == "zh"
-        else ("Hit" in texts and "36 goods" in texts)
+        else ("Hit" in texts and "SKUs: 36" in texts)
     )
     scatter = charts.nine_grid_scatter(
         g.skus, {"product": g.cut_values("product"), "user": g.cut_values("user")}, lang
