@@ -406,6 +406,12 @@ def _extra_lines(extra: dict) -> list[str]:
             f"errors {c['errors']}, median {c['median_ms']} ms, p95 {c['p95_ms']} ms"
             + (f" (e.g. {c['error_examples'][0]})" if c["errors"] else "")
         )
+        a = c["alone"]
+        lines.append(
+            f"- the same {a['sets']} query sets one at a time on one thread: mean {a['mean_ms']} ms, p95 "
+            f"{a['p95_ms']} ms, max {a['max_ms']} ms; so {c['threads']} threads asking without pause on "
+            f"{a['cores']} cores wait at least {a['least_mean_wait_ms']} ms a set on average (Little's law)"
+        )
         b = c["browsers"]
         if "skipped" in b:
             lines.append(f"- browser sessions: skipped ({b['skipped']})")

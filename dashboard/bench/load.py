@@ -4,6 +4,7 @@ through a served app on the same DB. Reports errors, throughput and latency perc
 
 from __future__ import annotations
 
+import os
 import random
 import statistics
 import threading
@@ -123,6 +124,31 @@ def _replay(con, sets, threads: int, seconds: float, runner, during=None) -> dic
     }
 
 
+def _alone(sets, runner, threads: int) -> dict:
+    """Each query set, one after another on one thread: what a set costs with the cores to itself.
+    With `threads` threads asking without pause, a set waits on average at least `threads` sets' cost
+    shared by the cores (Little's law: in the system = throughput x time, and the cores bound the
+    throughput), whatever the order they are served in."""
+    from dashboard.bench import p95
+
+    for _pass in range(2):  # the second pass: the store's blocks read in by the first
+        times = []
+        for _, asked in sets:
+            started = time.perf_counter()
+            for name, params in asked:
+                runner(name, params)
+            times.append(time.perf_counter() - started)
+    mean, cores = statistics.mean(times), os.cpu_count() or 1
+    return {
+        "sets": len(times),
+        "mean_ms": round(1000 * mean, 1),
+        "p95_ms": round(1000 * p95(times), 1),
+        "max_ms": round(1000 * max(times), 1),
+        "cores": cores,
+        "least_mean_wait_ms": round(1000 * threads * mean / cores, 1),
+    }
+
+
 def run(path: Path, threads: int = 30, seconds: float = 60, browsers: int = 3) -> dict:
     """Two replays of random page query sets by `threads` threads on one connection, `seconds` each:
     uncached (every query runs: each click a scope no one asked for before), while `browsers` browser
@@ -136,6 +162,7 @@ def run(path: Path, threads: int = 30, seconds: float = 60, browsers: int = 3) -
     sets = query_sets(con, catalog, chosen)
     why_not = app.available() if browsers else "no browser sessions asked for"
     uncached = partial(store.run, con)
+    alone = _alone(sets, uncached, threads)
     if why_not is None:
         urls = [urlencode(scope_to_query(s), doseq=True) for s in chosen]
         with app.served(path) as (proc, url, _, password):
@@ -148,6 +175,7 @@ def run(path: Path, threads: int = 30, seconds: float = 60, browsers: int = 3) -
             result = _replay(con, sets, threads, seconds, uncached, clicking)
     else:
         result = _replay(con, sets, threads, seconds, uncached) | {"browsers": {"skipped": why_not}}
+    result["alone"] = alone
     result["cached"] = _replay(con, sets, threads, seconds, SharedCache(con))
     result["cached"]["scopes"] = len(chosen)
     con.close()
