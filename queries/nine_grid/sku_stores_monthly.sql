@@ -8,15 +8,23 @@ period as (
     select year(m)::smallint as year, sum(1 << (month(m) - 1))::smallint as months
     from (select unnest($months::date[]) as m)
     group by all
+),
+
+-- not materialized: each branch below reads the rollup itself, and only the one that applies aggregates
+sold as not materialized (
+    select sku_id, customer_id, (select count(*) from period) as n_years
+    from rollup_sku_stores
+    join period using (year)
+    where
+        months_sold & period.months <> 0
+        and (len($stations::varchar[]) = 0 or list_contains($stations::varchar[], station_id))
+        and (len($btypes::varchar[]) = 0 or list_contains($btypes::varchar[], business_type))
+        and (len($markets::varchar[]) = 0 or list_contains($markets::varchar[], market_type))
 )
 
-select sku_id, count(distinct customer_id) as n_stores
-from rollup_sku_stores
-join period using (year)
-where
-    months_sold & period.months <> 0
-    and (len($stations::varchar[]) = 0 or list_contains($stations::varchar[], station_id))
-    and (len($btypes::varchar[]) = 0 or list_contains($btypes::varchar[], business_type))
-    and (len($markets::varchar[]) = 0 or list_contains($markets::varchar[], market_type))
-group by sku_id
+-- within one calendar year a store is one row of a SKU; across years, one row a year, so counted once
+-- (a country's quarter: 0.15 s to count rows, 1.5 s to count distinct stores)
+select sku_id, count(*) as n_stores from sold where n_years = 1 group by sku_id
+union all
+select sku_id, count(distinct customer_id) as n_stores from sold where n_years > 1 group by sku_id
 order by sku_id
