@@ -164,6 +164,11 @@ def test_funnel_stage_now_and_median_hours(run):
     }
     # hours to answer, negatives as 0: 0, 1, 1, 1, 10, 30 -> 1
     assert funnel.loc["responded", "median_hours"] == 1.0
+    # the medians are of the tickets that reached the stage, not the others as 0 hours: routed a 11, e 2
+    # -> 6.5 (not 0); resolved a 36, b 24, f 2, h 0 (before its receipt) -> 13; called back a, b 57 -> 57
+    assert funnel["median_hours"].to_dict() == {
+        "received": 0.0, "responded": 1.0, "routed": 6.5, "resolved": 13.0, "callback": 57.0,
+    }  # fmt: skip
 
 
 def test_work_list_and_overdue(run):

@@ -57,7 +57,9 @@ reached as (
         step,
         stage,
         count(reached_at) as n_reached,
-        median(greatest(date_diff('second', received_at, reached_at) / 3600.0, 0)) as median_hours
+        -- of the tickets that reached it: greatest() skips a NULL, so an unreached ticket would count 0 hours
+        median(greatest(date_diff('second', received_at, reached_at) / 3600.0, 0))
+            filter (where reached_at is not null) as median_hours
     from stage_times
     group by step, stage
 ),
