@@ -267,7 +267,93 @@ def tickets_page(f: dict, scope: Scope, first_day: date) -> dict:
     listed = listed.merge(f["stations"][["station_id", "name"]], on="station_id")
     listed = listed.assign(day=listed["received_at"].dt.floor("D"))
     listed.groupby(["day", "channel", "kind", "topic"]).size()  # the volume chart's buckets
-    return now | {f"previous.{k}": v for k, v in before.items()} | {"list.rows": len(listed)}
+    return (
+        now
+        | {f"previous.{k}": v for k, v in before.items()}
+        | {"list.rows": len(listed)}
+        | ticket_tables(f, scope, t, end)
+    )
+
+
+def ticket_tables(f: dict, scope: Scope, t: pd.DataFrame, end: pd.Timestamp) -> dict:
+    """The page's tables from the period's tickets `t` (as of `end`): the ranking of stations, routes and
+    owners, the funnel, the closure times by kind, and the backlog (every open ticket in scope), summed up
+    for the check."""
+    goal = tickets_area.targets()
+    limit = goal["response_hours"]
+    response = _hours(t["responded_at"], t["received_at"])
+    resolution = _hours(t["resolved_at"], t["received_at"])
+    target = t["kind"].map(goal["resolution_hours"]).astype("float64")
+    age = (end - t["received_at"]).dt.total_seconds() / 3600
+    resolved = t["resolved_at"].notna()
+    called = resolved & t["callback_at"].notna()
+    stages = ["responded_at", "routed_at", "resolved_at", "callback_at"]
+    c = scoped(f, scope)[["customer_id", "route_id", "station_id"]]
+    flags = pd.DataFrame(
+        {
+            "customer_id": t["customer_id"],
+            "owner_id": t["first_owner_id"].fillna(""),
+            "response": response,
+            "response_met": response <= limit,
+            "response_breach": (response > limit) | (response.isna() & (age > limit)),
+            "resolution_met": resolution <= target,
+            "resolution_breach": (resolution > target) | (resolution.isna() & (age > target)),
+            "resolved": resolved,
+            "called": called,
+            "satisfied": called & t["callback_result"].isin(["satisfied", "basic"]),
+            "closed": t[stages].notna().all(axis=1),
+        }
+    ).merge(c, on="customer_id")
+    found = {}
+    for unit, key in (("station", "station_id"), ("route", "route_id"), ("owner", "owner_id")):
+        g = flags.groupby(key).agg(
+            received=("customer_id", "size"),
+            response_met=("response_met", "sum"),
+            response_breach=("response_breach", "sum"),
+            response_hours_median=("response", "median"),
+            resolution_met=("resolution_met", "sum"),
+            resolution_breach=("resolution_breach", "sum"),
+            resolved=("resolved", "sum"),
+            called=("called", "sum"),
+            satisfied=("satisfied", "sum"),
+            closed=("closed", "sum"),
+        )
+        rates = {
+            "response_sla_rate": g["response_met"] / (g["response_met"] + g["response_breach"]),
+            "resolution_sla_rate": g["resolution_met"] / (g["resolution_met"] + g["resolution_breach"]),
+            "callback_rate": g["called"] / g["resolved"],
+            "callback_satisfied_rate": g["satisfied"] / g["called"],
+            "closed_loop_rate": g["closed"] / g["received"],
+        }
+        found[f"ranking.{unit}.units"] = len(g)
+        found[f"ranking.{unit}.received"] = int(g["received"].sum())
+        found[f"ranking.{unit}.response_hours_median"] = float(g["response_hours_median"].sum())
+        for name, rate in rates.items():  # a rate of no tickets is none, as NULLIF gives it
+            found[f"ranking.{unit}.{name}"] = float(rate.replace([np.inf, -np.inf], np.nan).sum())
+    reached_at = {"received": t["received_at"], **{at.removesuffix("_at"): t[at] for at in stages}}
+    now_at = np.select(
+        [t["callback_at"].notna(), resolved, t["routed_at"].notna(), t["responded_at"].notna()],
+        ["callback", "resolved", "routed", "responded"],
+        "received",
+    )
+    for stage, at in reached_at.items():
+        hours = _hours(at, t["received_at"]).clip(lower=0)
+        found |= {
+            f"funnel.{stage}.reached": int(at.notna().sum()),
+            f"funnel.{stage}.median_hours": _median(hours),
+            f"funnel.{stage}.now": int((now_at == stage).sum()),
+        }
+    times = pd.DataFrame({"kind": t["kind"], "hours": _hours(t["resolved_at"].fillna(end), t["received_at"])})
+    times["is_resolved"] = resolved
+    _, closure = tickets_area.resolution_curves(times)
+    for row in closure.to_dict("records"):
+        found |= {f"closure.{row['kind']}.{k}": v for k, v in row.items() if k != "kind"}
+    everything = tickets_as_of(f, end)
+    backlog = everything[everything["resolved_at"].isna() & everything["customer_id"].isin(c["customer_id"])]
+    backlog = backlog.merge(c, on="customer_id").merge(f["stations"][["station_id", "name"]], on="station_id")
+    found["backlog.rows"] = len(backlog)
+    found["backlog.age_hours"] = float(((end - backlog["received_at"]).dt.total_seconds() / 3600).sum())
+    return found
 
 
 # ---- satisfaction -----------------------------------------------------------------------------------

@@ -74,11 +74,24 @@ def _overview_check(run, scope, catalog) -> dict:
 
 def _tickets_check(run, scope, catalog) -> dict:
     data = tickets.gather(run, scope, catalog.first_day)
-    return (
-        data.kpis
-        | {f"previous.{k}": v for k, v in data.previous_kpis.items()}
-        | {"list.rows": data.n_tickets}
-    )
+    found = {"list.rows": data.n_tickets}
+    for unit, part in data.ranking.groupby("unit"):
+        found[f"ranking.{unit}.units"] = len(part)
+        found[f"ranking.{unit}.received"] = int(part["received"].sum())
+        for name in ("response_hours_median", "response_sla_rate", "resolution_sla_rate", "callback_rate",
+                     "callback_satisfied_rate", "closed_loop_rate"):  # fmt: skip
+            found[f"ranking.{unit}.{name}"] = float(part[name].astype("float64").sum())
+    for row in data.funnel.itertuples():
+        found |= {
+            f"funnel.{row.stage}.reached": int(row.n_reached),
+            f"funnel.{row.stage}.median_hours": row.median_hours,
+            f"funnel.{row.stage}.now": int(row.n_now),
+        }
+    for row in data.closure.to_dict("records"):
+        found |= {f"closure.{row['kind']}.{k}": v for k, v in row.items() if k != "kind"}
+    found["backlog.rows"] = len(data.backlog)
+    found["backlog.age_hours"] = float(data.backlog["age_hours"].sum())
+    return data.kpis | {f"previous.{k}": v for k, v in data.previous_kpis.items()} | found
 
 
 def _satisfaction_check(run, scope, catalog) -> dict:
