@@ -199,23 +199,14 @@ def overview_page(f: dict, scope: Scope, first_day: date) -> dict:
 def ticket_kpis(f: dict, scope: Scope) -> dict:
     c = scoped(f, scope)
     fr, end = _day(scope.date_from), _day(scope.date_to) + DAY
-    goal = tickets_area.targets()
-    limit = goal["response_hours"]
     t = tickets_as_of(f, end)
     t = t[t["customer_id"].isin(c["customer_id"])]
     period = t[t["received_at"] >= fr]
-    age = (end - period["received_at"]).dt.total_seconds() / 3600
-    response = _hours(period["responded_at"], period["received_at"])
-    resolution = _hours(period["resolved_at"], period["received_at"])
-    target = period["kind"].map(goal["resolution_hours"]).astype("float64")
-    r_met = response <= limit
-    r_breach = (response > limit) | (response.isna() & (age > limit))
-    s_met = resolution <= target
-    s_breach = (resolution > target) | (resolution.isna() & (age > target))
-    resolved = period["resolved_at"].notna()
-    called = resolved & period["callback_at"].notna()
-    satisfied = resolved & period["callback_result"].isin(["satisfied", "basic"])
-    closed = period[["responded_at", "routed_at", "resolved_at", "callback_at"]].notna().all(axis=1)
+    flags = ticket_flags(period, end)
+    response, resolved = flags["response"], flags["resolved"]
+    r_met, r_breach = flags["response_met"], flags["response_breach"]
+    s_met, s_breach = flags["resolution_met"], flags["resolution_breach"]
+    called, satisfied, closed = flags["called"], flags["satisfied"], flags["closed"]
     hours = _hours(period["resolved_at"].fillna(end), period["received_at"])
     curve = km.kaplan_meier(hours, resolved)
     open_ = t[t["resolved_at"].isna()]
@@ -275,10 +266,12 @@ def tickets_page(f: dict, scope: Scope, first_day: date) -> dict:
     )
 
 
-def ticket_tables(f: dict, scope: Scope, t: pd.DataFrame, end: pd.Timestamp) -> dict:
-    """The page's tables from the period's tickets `t` (as of `end`): the ranking of stations, routes and
-    owners, the funnel, the closure times by kind, and the backlog (every open ticket in scope), summed up
-    for the check."""
+STAGES = ["responded_at", "routed_at", "resolved_at", "callback_at"]
+
+
+def ticket_flags(t: pd.DataFrame, end: pd.Timestamp) -> pd.DataFrame:
+    """Per ticket of a period (as of `end`): its response and resolution hours, whether each met or broke
+    its target (an open ticket older than the target broke it), and how far along the loop it is."""
     goal = tickets_area.targets()
     limit = goal["response_hours"]
     response = _hours(t["responded_at"], t["received_at"])
@@ -287,12 +280,8 @@ def ticket_tables(f: dict, scope: Scope, t: pd.DataFrame, end: pd.Timestamp) -> 
     age = (end - t["received_at"]).dt.total_seconds() / 3600
     resolved = t["resolved_at"].notna()
     called = resolved & t["callback_at"].notna()
-    stages = ["responded_at", "routed_at", "resolved_at", "callback_at"]
-    c = scoped(f, scope)[["customer_id", "route_id", "station_id"]]
-    flags = pd.DataFrame(
+    return pd.DataFrame(
         {
-            "customer_id": t["customer_id"],
-            "owner_id": t["first_owner_id"].fillna(""),
             "response": response,
             "response_met": response <= limit,
             "response_breach": (response > limit) | (response.isna() & (age > limit)),
@@ -301,9 +290,19 @@ def ticket_tables(f: dict, scope: Scope, t: pd.DataFrame, end: pd.Timestamp) -> 
             "resolved": resolved,
             "called": called,
             "satisfied": called & t["callback_result"].isin(["satisfied", "basic"]),
-            "closed": t[stages].notna().all(axis=1),
+            "closed": t[STAGES].notna().all(axis=1),
         }
-    ).merge(c, on="customer_id")
+    )
+
+
+def ticket_tables(f: dict, scope: Scope, t: pd.DataFrame, end: pd.Timestamp) -> dict:
+    """The page's tables from the period's tickets `t` (as of `end`): the ranking of stations, routes and
+    owners, the funnel, the closure times by kind, and the backlog (every open ticket in scope), summed up
+    for the check."""
+    c = scoped(f, scope)[["customer_id", "route_id", "station_id"]]
+    flags = ticket_flags(t, end).assign(customer_id=t["customer_id"], owner_id=t["first_owner_id"].fillna(""))
+    flags = flags.merge(c, on="customer_id")
+    resolved = t["resolved_at"].notna()
     found = {}
     for unit, key in (("station", "station_id"), ("route", "route_id"), ("owner", "owner_id")):
         g = flags.groupby(key).agg(
@@ -330,7 +329,7 @@ def ticket_tables(f: dict, scope: Scope, t: pd.DataFrame, end: pd.Timestamp) -> 
         found[f"ranking.{unit}.response_hours_median"] = float(g["response_hours_median"].sum())
         for name, rate in rates.items():  # a rate of no tickets is none, as NULLIF gives it
             found[f"ranking.{unit}.{name}"] = float(rate.replace([np.inf, -np.inf], np.nan).sum())
-    reached_at = {"received": t["received_at"], **{at.removesuffix("_at"): t[at] for at in stages}}
+    reached_at = {"received": t["received_at"], **{at.removesuffix("_at"): t[at] for at in STAGES}}
     now_at = np.select(
         [t["callback_at"].notna(), resolved, t["routed_at"].notna(), t["responded_at"].notna()],
         ["callback", "resolved", "routed", "responded"],
